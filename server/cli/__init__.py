@@ -1,0 +1,30 @@
+"""The `quizkiosk` command: one sub-command group per module."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from server.cli import banks
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quizkiosk",
+        description="DMED Quiz Kiosk: live quizzes and case races for DMED training.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    banks.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    status: int = args.handler(args)
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
