@@ -19,8 +19,6 @@ from server.banks.model import (
 )
 from server.engine.normalize import typed_answer_matches
 
-AnswerValue = int | bool | str | list[int]
-
 
 class InvalidAnswer(ValueError):
     """The answer does not have the shape this question type takes."""
@@ -37,7 +35,7 @@ RIGHT = Verdict(correct=True, credit=1.0)
 WRONG = Verdict(correct=False, credit=0.0)
 
 
-def check_answer(question: AnyQuestion, answer: AnswerValue) -> Verdict:
+def check_answer(question: AnyQuestion, answer: object) -> Verdict:
     """Validate the answer's shape for this question, then judge it."""
     validate_answer(question, answer)
     if isinstance(question, SingleChoice):
@@ -65,7 +63,7 @@ def _multi_verdict(picked: set[int], right: frozenset[int]) -> Verdict:
 MAX_TYPED_LENGTH = 200
 
 
-def validate_answer(question: AnyQuestion, answer: AnswerValue) -> None:
+def validate_answer(question: AnyQuestion, answer: object) -> None:
     """Raise InvalidAnswer with a reason if `answer` cannot answer `question`."""
     if isinstance(question, SingleChoice | Poll):
         _require_index(answer, len(question.options))

@@ -1,0 +1,541 @@
+"""The live-quiz state machine: pure, no I/O, no clock but the `now` it is given.
+
+Inputs are method calls (join, answer, host commands, tick); outputs are the
+events each call returns.  The live layer turns events into wire messages and
+archive writes; tests drive this class directly.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from server.banks.model import AnyQuestion, MultiSelect, Poll, SingleChoice, TrueFalse
+from server.engine.answers import InvalidAnswer, check_answer
+from server.engine.players import (
+    JoinRefused,
+    Player,
+    Standing,
+    clean_name,
+    clean_optional,
+    name_key,
+    rank_players,
+)
+from server.engine.scoring import award
+from server.engine.settings import GameSettings
+from server.engine.views import (
+    PlayedQuestion,
+    plan_question,
+    public_question,
+    reveal_payload,
+    to_bank_answer,
+)
+
+LEADERBOARD_SIZE = 10
+PODIUM_SIZE = 3
+
+
+class Phase(StrEnum):
+    LOBBY = "lobby"
+    QUESTION = "question"
+    REVEAL = "reveal"
+    LEADERBOARD = "leaderboard"
+    PODIUM = "podium"
+    ENDED = "ended"
+
+
+class CommandRefused(Exception):
+    """A command that is not allowed now; `code` is sent to the client."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# ---- events -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    player: Player
+
+
+@dataclass(frozen=True, slots=True)
+class Left:
+    player_id: str
+    kicked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LobbyChanged:
+    locked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionOpened:
+    payload: dict[str, object]
+    deadline: float
+
+
+@dataclass(frozen=True, slots=True)
+class Paused:
+    remaining: float
+
+
+@dataclass(frozen=True, slots=True)
+class Resumed:
+    deadline: float
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedAnswer:
+    player_id: str
+    question_index: int
+    question_id: str
+    payload: object  # as the player sent it (display positions)
+    received_at: float
+    response_ms: int
+    correct: bool | None
+    points: int
+    score_after: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerAccepted:
+    answer: AcceptedAnswer
+    repeat: bool  # a second answer to the same question: same ack, no new score
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredCount:
+    answered: int
+    expected: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerResult:
+    player_id: str
+    correct: bool | None
+    points: int
+    score: int
+    rank: int
+    answered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionClosed:
+    reveal: dict[str, object]
+    results: list[PlayerResult]
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardShown:
+    top: list[Standing]
+    standings: list[Standing]
+    final: bool  # the podium
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    at: float
+    standings: list[Standing]
+
+
+Event = (
+    Joined
+    | Left
+    | LobbyChanged
+    | Started
+    | QuestionOpened
+    | Paused
+    | Resumed
+    | AnswerAccepted
+    | AnsweredCount
+    | QuestionClosed
+    | LeaderboardShown
+    | Ended
+)
+
+
+@dataclass(slots=True)
+class _OpenQuestion:
+    played: PlayedQuestion
+    opened_at: float
+    deadline: float | None  # None while paused
+    remaining_when_paused: float = 0.0
+    pauses: list[tuple[float, float]] = field(default_factory=list)  # (start, end)
+    paused_at: float | None = None
+    answers: dict[str, AcceptedAnswer] = field(default_factory=dict)
+    closed: bool = False
+
+    def paused_between(self, start: float, end: float) -> float:
+        total = 0.0
+        spans = [*self.pauses]
+        if self.paused_at is not None:
+            spans.append((self.paused_at, end))
+        for pause_start, pause_end in spans:
+            total += max(0.0, min(end, pause_end) - max(start, pause_start))
+        return total
+
+
+class QuizGame:
+    def __init__(
+        self,
+        questions: list[tuple[AnyQuestion, int]],
+        settings: GameSettings,
+        seed: int,
+    ) -> None:
+        """`questions` pairs each question with its time limit in seconds."""
+        if not questions:
+            raise ValueError("a game needs at least one question")
+        self.settings = settings
+        rng = random.Random(seed)
+        self.plan = [
+            plan_question(i, q, settings.time_per_question or limit, settings.shuffle_options, rng)
+            for i, (q, limit) in enumerate(questions)
+        ]
+        self.phase = Phase.LOBBY
+        self.locked = False
+        self.players: dict[str, Player] = {}
+        self._names: set[str] = set()
+        self._staff_ids: set[str] = set()
+        self._banned_names: set[str] = set()
+        self._banned_staff_ids: set[str] = set()
+        self.kicked: set[str] = set()
+        self.current: _OpenQuestion | None = None
+        self.started_at: float | None = None
+        self.ended_at: float | None = None
+        self._join_order = 0
+
+    # ---- queries ---------------------------------------------------------------
+
+    @property
+    def question_index(self) -> int | None:
+        return self.current.played.index if self.current else None
+
+    @property
+    def next_deadline(self) -> float | None:
+        """When the actor must call `tick` (the open question's deadline)."""
+        if self.phase == Phase.QUESTION and self.current and not self.current.closed:
+            return self.current.deadline
+        return None
+
+    def standings(self) -> list[Standing]:
+        return rank_players(list(self.players.values()))
+
+    def public_question(self) -> dict[str, object] | None:
+        if self.current is None:
+            return None
+        return public_question(
+            self.current.played, len(self.plan), self.settings.show_question_on_phones
+        )
+
+    def remaining(self, now: float) -> float | None:
+        if self.current is None or self.current.closed:
+            return None
+        if self.current.deadline is None:
+            return self.current.remaining_when_paused
+        return max(0.0, self.current.deadline - now)
+
+    def answer_of(self, player_id: str) -> AcceptedAnswer | None:
+        if self.current is None:
+            return None
+        return self.current.answers.get(player_id)
+
+    def last_reveal(self) -> QuestionClosed | None:
+        if self.current is None or not self.current.closed:
+            return None
+        return self._close_event(self.current)
+
+    # ---- players ---------------------------------------------------------------
+
+    def join(
+        self,
+        player_id: str,
+        name: str,
+        staff_id: str | None,
+        department: str | None,
+        now: float,
+    ) -> list[Event]:
+        if self.phase == Phase.ENDED:
+            raise JoinRefused("game_ended", "this game has ended")
+        if self.locked:
+            raise JoinRefused("lobby_locked", "the host has locked this game")
+        clean = clean_name(name)
+        staff = clean_optional(
+            staff_id, "staff_id_required", "staff ID", self.settings.require_staff_id
+        )
+        dept = clean_optional(
+            department, "department_required", "department", self.settings.require_department
+        )
+        key = name_key(clean)
+        if key in self._banned_names or (staff and name_key(staff) in self._banned_staff_ids):
+            raise JoinRefused("kicked", "you were removed from this game by the host")
+        if key in self._names:
+            raise JoinRefused("name_taken", "this name is already taken in this game")
+        if staff and name_key(staff) in self._staff_ids:
+            raise JoinRefused("staff_id_taken", "this staff ID is already in this game")
+        self._join_order += 1
+        player = Player(player_id, clean, staff, dept, now, self._join_order)
+        self.players[player_id] = player
+        self._names.add(key)
+        if staff:
+            self._staff_ids.add(name_key(staff))
+        return [Joined(player)]
+
+    def set_connected(self, player_id: str, connected: bool, now: float) -> list[Event]:
+        player = self.players.get(player_id)
+        if player is None or player.connected == connected:
+            return []
+        player.connected = connected
+        return self._maybe_close_when_all_answered(now)
+
+    # ---- host commands --------------------------------------------------------
+
+    def start(self, now: float) -> list[Event]:
+        self._require(Phase.LOBBY, "start")
+        self.started_at = now
+        return [Started(now), *self._open(0, now)]
+
+    def next(self, now: float) -> list[Event]:
+        """The host's one "go on" button: it does what comes next in this phase."""
+        if self.phase == Phase.LOBBY:
+            return self.start(now)
+        if self.phase == Phase.QUESTION:
+            return self.close(now)
+        if self.phase == Phase.REVEAL:
+            last = self.current is not None and self.current.played.index == len(self.plan) - 1
+            self.phase = Phase.PODIUM if last else Phase.LEADERBOARD
+            return [self._board(final=last)]
+        if self.phase == Phase.LEADERBOARD:
+            assert self.current is not None
+            return self._open(self.current.played.index + 1, now)
+        if self.phase == Phase.PODIUM:
+            return self.end(now)
+        raise CommandRefused("game_ended", "the game has ended")
+
+    def close(self, now: float) -> list[Event]:
+        self._require(Phase.QUESTION, "close the question")
+        assert self.current is not None
+        return self._close(now)
+
+    def pause(self, now: float) -> list[Event]:
+        self._require(Phase.QUESTION, "pause")
+        current = self.current
+        assert current is not None
+        if current.deadline is None:
+            raise CommandRefused("already_paused", "the countdown is already paused")
+        current.remaining_when_paused = max(0.0, current.deadline - now)
+        current.deadline = None
+        current.paused_at = now
+        return [Paused(current.remaining_when_paused)]
+
+    def resume(self, now: float) -> list[Event]:
+        self._require(Phase.QUESTION, "resume")
+        current = self.current
+        assert current is not None
+        if current.deadline is not None or current.paused_at is None:
+            raise CommandRefused("not_paused", "the countdown is not paused")
+        current.pauses.append((current.paused_at, now))
+        current.paused_at = None
+        current.deadline = now + current.remaining_when_paused
+        return [Resumed(current.deadline)]
+
+    def kick(self, player_id: str, now: float) -> list[Event]:
+        player = self.players.pop(player_id, None)
+        if player is None:
+            raise CommandRefused("unknown_player", "no such player in this game")
+        self.kicked.add(player_id)
+        key = name_key(player.name)
+        self._names.discard(key)
+        self._banned_names.add(key)
+        if player.staff_id:
+            self._staff_ids.discard(name_key(player.staff_id))
+            self._banned_staff_ids.add(name_key(player.staff_id))
+        return [Left(player_id, kicked=True), *self._maybe_close_when_all_answered(now)]
+
+    def set_locked(self, locked: bool) -> list[Event]:
+        if self.phase == Phase.ENDED:
+            raise CommandRefused("game_ended", "the game has ended")
+        self.locked = locked
+        return [LobbyChanged(locked)]
+
+    def end(self, now: float) -> list[Event]:
+        if self.phase == Phase.ENDED:
+            raise CommandRefused("game_ended", "the game has already ended")
+        events: list[Event] = []
+        if self.phase == Phase.QUESTION:
+            events += self._close(now)
+        self.phase = Phase.ENDED
+        self.ended_at = now
+        return [*events, Ended(now, self.standings())]
+
+    # ---- answers -------------------------------------------------------------
+
+    def answer(
+        self,
+        player_id: str,
+        question_index: int,
+        value: object,
+        received_at: float,
+        shown_at: float,
+    ) -> list[Event]:
+        """An answer sent `received_at`, to the question first sent to this player `shown_at`."""
+        player = self.players.get(player_id)
+        if player is None:
+            code = "kicked" if player_id in self.kicked else "not_joined"
+            raise CommandRefused(code, "join the game before answering")
+        current = self.current
+        if current is None or current.played.index != question_index:
+            raise CommandRefused("wrong_question", "that question is not open")
+        earlier = current.answers.get(player_id)
+        if earlier is not None:
+            return [AnswerAccepted(earlier, repeat=True)]
+        if current.closed or self.phase != Phase.QUESTION:
+            raise CommandRefused("question_closed", "this question is closed")
+        if current.deadline is not None and received_at > current.deadline:
+            raise CommandRefused("too_late", "time is up for this question")
+        played = current.played
+        try:
+            bank_value = to_bank_answer(played, value)
+            verdict = check_answer(played.question, bank_value)
+        except InvalidAnswer as error:
+            raise CommandRefused("invalid_answer", str(error)) from error
+        shown = max(shown_at, current.opened_at)
+        waited = received_at - shown - current.paused_between(shown, received_at)
+        response_ms = max(0, round(waited * 1000))
+        result = award(
+            preset=self.settings.scoring,
+            verdict=verdict,
+            multiplier=played.question.points,
+            response_ms=response_ms,
+            time_limit_ms=played.time_limit * 1000,
+            streak_before=player.streak,
+            streak_bonus=self.settings.streak_bonus,
+        )
+        player.streak = result.streak
+        player.score += result.points
+        player.answered.add(question_index)
+        if verdict.correct:
+            player.correct_count += 1
+            player.correct_ms += response_ms
+        accepted = AcceptedAnswer(
+            player_id=player_id,
+            question_index=question_index,
+            question_id=played.question.id,
+            payload=value,
+            received_at=received_at,
+            response_ms=response_ms,
+            correct=verdict.correct,
+            points=result.points,
+            score_after=player.score,
+        )
+        current.answers[player_id] = accepted
+        events: list[Event] = [AnswerAccepted(accepted, repeat=False), self._count()]
+        return events + self._maybe_close_when_all_answered(received_at)
+
+    def tick(self, now: float) -> list[Event]:
+        """The clock: closes the open question once its deadline has passed."""
+        deadline = self.next_deadline
+        if deadline is not None and now >= deadline:
+            return self._close(now)
+        return []
+
+    # ---- internals -------------------------------------------------------------
+
+    def _require(self, phase: Phase, action: str) -> None:
+        if self.phase != phase:
+            raise CommandRefused("wrong_phase", f"cannot {action} during {self.phase.value}")
+
+    def _open(self, index: int, now: float) -> list[Event]:
+        played = self.plan[index]
+        deadline = now + played.time_limit
+        self.current = _OpenQuestion(played, opened_at=now, deadline=deadline)
+        self.phase = Phase.QUESTION
+        payload = self.public_question()
+        assert payload is not None
+        return [QuestionOpened(payload, deadline), self._count()]
+
+    def _count(self) -> AnsweredCount:
+        answered = len(self.current.answers) if self.current else 0
+        expected = sum(1 for p in self.players.values() if p.connected)
+        return AnsweredCount(answered, max(expected, answered))
+
+    def _maybe_close_when_all_answered(self, now: float) -> list[Event]:
+        current = self.current
+        if self.phase != Phase.QUESTION or current is None or current.closed:
+            return []
+        waiting_for = [
+            p for p in self.players.values() if p.connected and p.id not in current.answers
+        ]
+        if waiting_for or not current.answers:
+            return []
+        return self._close(now)
+
+    def _close(self, now: float) -> list[Event]:
+        current = self.current
+        assert current is not None
+        current.closed = True
+        if current.paused_at is not None:
+            current.pauses.append((current.paused_at, now))
+            current.paused_at = None
+        self.phase = Phase.REVEAL
+        for player in self.players.values():
+            if player.id not in current.answers and current.played.question.scored:
+                player.streak = 0
+        return [self._close_event(current)]
+
+    def _close_event(self, current: _OpenQuestion) -> QuestionClosed:
+        played = current.played
+        answers = current.answers
+        distribution = _distribution(played, list(answers.values()))
+        correct = sum(1 for a in answers.values() if a.correct)
+        reveal = reveal_payload(played, distribution, len(answers), correct)
+        scored = played.question.scored
+        results = []
+        for standing in self.standings():
+            given = answers.get(standing.player_id)
+            results.append(
+                PlayerResult(
+                    player_id=standing.player_id,
+                    correct=given.correct if given else (False if scored else None),
+                    points=given.points if given else 0,
+                    score=standing.score,
+                    rank=standing.rank,
+                    answered=given is not None,
+                )
+            )
+        return QuestionClosed(reveal, results)
+
+    def _board(self, final: bool) -> LeaderboardShown:
+        standings = self.standings()
+        size = PODIUM_SIZE if final else LEADERBOARD_SIZE
+        return LeaderboardShown(standings[:size], standings, final)
+
+
+def _distribution(played: PlayedQuestion, answers: list[AcceptedAnswer]) -> list[int]:
+    """Counts shown on the reveal chart, in display positions."""
+    q = played.question
+    if isinstance(q, SingleChoice | Poll | MultiSelect):
+        counts = [0] * len(played.display_order)
+        for answer in answers:
+            picked = answer.payload if isinstance(answer.payload, list) else [answer.payload]
+            for position in picked:
+                if isinstance(position, int) and 0 <= position < len(counts):
+                    counts[position] += 1
+        return counts
+    if isinstance(q, TrueFalse):
+        return [
+            sum(1 for a in answers if a.payload is True),
+            sum(1 for a in answers if a.payload is False),
+        ]
+    # Ordering and typed answers: how many got it right, how many did not.
+    right = sum(1 for a in answers if a.correct)
+    return [right, len(answers) - right]
