@@ -173,6 +173,9 @@ class _OpenQuestion:
     pauses: list[tuple[float, float]] = field(default_factory=list)  # (start, end)
     paused_at: float | None = None
     answers: dict[str, AcceptedAnswer] = field(default_factory=dict)
+    # Connected players who have not answered yet: kept up to date so that the
+    # "everyone has answered" check costs O(1) per answer, not O(players).
+    waiting: set[str] = field(default_factory=set)
     closed: bool = False
 
     def paused_between(self, start: float, end: float) -> float:
@@ -213,6 +216,7 @@ class QuizGame:
         self.started_at: float | None = None
         self.ended_at: float | None = None
         self._join_order = 0
+        self._connected_count = 0
 
     # ---- queries ---------------------------------------------------------------
 
@@ -285,6 +289,9 @@ class QuizGame:
         self._join_order += 1
         player = Player(player_id, clean, staff, dept, now, self._join_order)
         self.players[player_id] = player
+        self._connected_count += 1
+        if self.current is not None and not self.current.closed:
+            self.current.waiting.add(player_id)
         self._names.add(key)
         if staff:
             self._staff_ids.add(name_key(staff))
@@ -295,6 +302,13 @@ class QuizGame:
         if player is None or player.connected == connected:
             return []
         player.connected = connected
+        self._connected_count += 1 if connected else -1
+        current = self.current
+        if current is not None and not current.closed:
+            if connected and player_id not in current.answers:
+                current.waiting.add(player_id)
+            else:
+                current.waiting.discard(player_id)
         return self._maybe_close_when_all_answered(now)
 
     # ---- host commands --------------------------------------------------------
@@ -353,6 +367,10 @@ class QuizGame:
         if player is None:
             raise CommandRefused("unknown_player", "no such player in this game")
         self.kicked.add(player_id)
+        if player.connected:
+            self._connected_count -= 1
+        if self.current is not None:
+            self.current.waiting.discard(player_id)
         key = name_key(player.name)
         self._names.discard(key)
         self._banned_names.add(key)
@@ -438,6 +456,7 @@ class QuizGame:
             score_after=player.score,
         )
         current.answers[player_id] = accepted
+        current.waiting.discard(player_id)
         events: list[Event] = [AnswerAccepted(accepted, repeat=False), self._count()]
         return events + self._maybe_close_when_all_answered(received_at)
 
@@ -457,25 +476,24 @@ class QuizGame:
     def _open(self, index: int, now: float) -> list[Event]:
         played = self.plan[index]
         deadline = now + played.time_limit
-        self.current = _OpenQuestion(played, opened_at=now, deadline=deadline)
+        waiting = {p.id for p in self.players.values() if p.connected}
+        self.current = _OpenQuestion(played, opened_at=now, deadline=deadline, waiting=waiting)
         self.phase = Phase.QUESTION
         payload = self.public_question()
         assert payload is not None
         return [QuestionOpened(payload, deadline), self._count()]
 
     def _count(self) -> AnsweredCount:
-        answered = len(self.current.answers) if self.current else 0
-        expected = sum(1 for p in self.players.values() if p.connected)
-        return AnsweredCount(answered, max(expected, answered))
+        current = self.current
+        answered = len(current.answers) if current else 0
+        expected = answered + len(current.waiting) if current else self._connected_count
+        return AnsweredCount(answered, expected)
 
     def _maybe_close_when_all_answered(self, now: float) -> list[Event]:
         current = self.current
         if self.phase != Phase.QUESTION or current is None or current.closed:
             return []
-        waiting_for = [
-            p for p in self.players.values() if p.connected and p.id not in current.answers
-        ]
-        if waiting_for or not current.answers:
+        if current.waiting or not current.answers:
             return []
         return self._close(now)
 

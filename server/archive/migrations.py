@@ -1,0 +1,174 @@
+"""The archive's schema, as an ordered list of migrations, and the code that applies them.
+
+The schema version lives in SQLite's `PRAGMA user_version` (0 for a new file).
+Migration N (counted from 1) takes a database from version N-1 to N.  Each runs in
+its own transaction together with the version bump, so a crash or an error leaves
+the file at the last version that completed, never half-way.
+
+Append only: once a migration has shipped, never edit it; add a new one instead.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+_V1_RESULTS = """
+CREATE TABLE games (
+    id TEXT PRIMARY KEY,
+    pin TEXT NOT NULL,
+    bank_id TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    settings TEXT NOT NULL DEFAULT '{}',      -- JSON object
+    trainer TEXT NOT NULL,                    -- username; no foreign key, games outlive accounts
+    created_at REAL NOT NULL,                 -- unix seconds
+    started_at REAL,
+    ended_at REAL,
+    question_ids TEXT NOT NULL DEFAULT '[]'   -- JSON array, in the order they were asked
+);
+CREATE INDEX games_by_trainer ON games (trainer, created_at);
+CREATE INDEX games_by_created ON games (created_at);
+
+CREATE TABLE participants (
+    game_id TEXT NOT NULL REFERENCES games (id) ON DELETE CASCADE,
+    player_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    staff_id TEXT,
+    department TEXT,
+    joined_at REAL NOT NULL,
+    PRIMARY KEY (game_id, player_id)
+);
+-- Following one staff member across sessions is a roll-up by staff_id.
+CREATE INDEX participants_by_staff ON participants (staff_id) WHERE staff_id IS NOT NULL;
+
+CREATE TABLE answers (
+    game_id TEXT NOT NULL REFERENCES games (id) ON DELETE CASCADE,
+    player_id TEXT NOT NULL,
+    question_index INTEGER NOT NULL,
+    question_id TEXT NOT NULL,
+    payload TEXT NOT NULL,                    -- JSON, as the player sent it
+    received_at REAL NOT NULL,
+    response_ms INTEGER NOT NULL,
+    correct INTEGER,                          -- 1 or 0; NULL for polls
+    points INTEGER NOT NULL,
+    -- One answer per player per question: a repeat is ignored, never scored twice.
+    UNIQUE (game_id, player_id, question_index)
+);
+-- "Which questions did most people get wrong" groups by question.
+CREATE INDEX answers_by_question ON answers (game_id, question_id);
+
+CREATE TABLE standings (
+    game_id TEXT NOT NULL REFERENCES games (id) ON DELETE CASCADE,
+    player_id TEXT NOT NULL,
+    rank INTEGER NOT NULL,
+    score INTEGER NOT NULL,
+    correct_count INTEGER NOT NULL,
+    PRIMARY KEY (game_id, player_id)
+);
+"""
+
+_V2_ACCOUNTS = """
+CREATE TABLE trainers (
+    -- NOCASE: "Aziza" and "aziza" are one person to the nurse typing it.
+    username TEXT PRIMARY KEY COLLATE NOCASE,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'trainer')),
+    password_hash TEXT NOT NULL,              -- argon2id, in PHC string format
+    created_at REAL NOT NULL
+);
+
+-- Secrets are stored as SHA-256 digests only: a stolen file holds no usable token.
+CREATE TABLE api_tokens (
+    token_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES trainers (username) ON DELETE CASCADE,
+    created_at REAL NOT NULL
+);
+CREATE INDEX api_tokens_by_trainer ON api_tokens (username);
+
+CREATE TABLE sessions (
+    session_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES trainers (username) ON DELETE CASCADE,
+    created_at REAL NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE INDEX sessions_by_trainer ON sessions (username);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+-- At most one outstanding first-run setup code.
+CREATE TABLE setup_code (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    code_hash TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1_RESULTS, _V2_ACCOUNTS)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+class SchemaVersionError(RuntimeError):
+    """The database was written by a newer quizkiosk than this one."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    assert isinstance(version, int)
+    return version
+
+
+def check_version(conn: sqlite3.Connection, known: int = LATEST_VERSION) -> int:
+    """Refuse a database from the future: this code cannot know what its schema means."""
+    version = schema_version(conn)
+    if version > known:
+        raise SchemaVersionError(
+            f"The results database has schema version {version}, but this quizkiosk only "
+            f"knows versions up to {known}. Upgrade quizkiosk, or point it at another "
+            "data directory; the file was left untouched."
+        )
+    return version
+
+
+def split_statements(script: str) -> list[str]:
+    """Split a script into statements, keeping `;` inside quotes or triggers intact.
+
+    `executescript` would do this for us, but it commits any open transaction first,
+    which would break the one-transaction-per-migration rule.
+    """
+    statements: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\r\n;"):
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip(" \t\r\n;"):
+        raise ValueError(f"incomplete SQL statement at the end of a migration: {pending!r}")
+    return statements
+
+
+def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) -> int:
+    """Bring the database up to date; return its version.
+
+    `conn` must be in autocommit mode (`isolation_level=None`) so that the explicit
+    BEGIN/COMMIT here are the only transaction control.
+    """
+    check_version(conn, len(migrations))
+    for number, script in enumerate(migrations, start=1):
+        if schema_version(conn) >= number:
+            continue
+        # IMMEDIATE takes the write lock up front; re-reading the version under it means
+        # two processes opening the same old file cannot both apply a migration.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if schema_version(conn) < number:
+                for statement in split_statements(script):
+                    conn.execute(statement)
+                # user_version is part of the database header, so it commits or rolls
+                # back together with the schema change.
+                conn.execute(f"PRAGMA user_version = {number:d}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return schema_version(conn)

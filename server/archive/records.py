@@ -1,0 +1,88 @@
+"""What the results archive keeps, and the interface every archive backend offers.
+
+SQLite is the embedded default; PostgreSQL comes later behind the same interface.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class GameRecord:
+    game_id: str
+    pin: str
+    bank_id: str
+    mode: str  # "quiz" (later also "case_race")
+    settings: dict[str, object]
+    trainer: str  # username of the trainer who created the game
+    created_at: float  # unix seconds
+    question_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantRecord:
+    game_id: str
+    player_id: str
+    name: str
+    staff_id: str | None
+    department: str | None
+    joined_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    game_id: str
+    player_id: str
+    question_index: int  # position in the game, from 0
+    question_id: str
+    payload: object  # the answer as the player sent it (JSON-serialisable)
+    received_at: float  # unix seconds, server clock
+    response_ms: int
+    correct: bool | None  # None for polls
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class StandingRecord:
+    player_id: str
+    rank: int
+    score: int
+    correct_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class GameResults:
+    game: GameRecord
+    started_at: float | None
+    ended_at: float | None
+    participants: list[ParticipantRecord]
+    answers: list[AnswerRecord]
+    standings: list[StandingRecord]
+
+
+class Archive(Protocol):
+    """Durable results.  Every method returns only after the data is committed."""
+
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def record_game(self, game: GameRecord) -> None: ...
+
+    async def record_start(self, game_id: str, started_at: float) -> None: ...
+
+    async def record_participant(self, participant: ParticipantRecord) -> None: ...
+
+    async def record_answer(self, answer: AnswerRecord) -> None:
+        """Returns once the answer is durably written (writes are group-committed)."""
+        ...
+
+    async def record_end(
+        self, game_id: str, ended_at: float, standings: list[StandingRecord]
+    ) -> None: ...
+
+    async def game_results(self, game_id: str) -> GameResults | None: ...
+
+    async def list_games(self, trainer: str | None = None) -> list[GameRecord]: ...

@@ -1,0 +1,348 @@
+"""The embedded results archive: one SQLite file in the data directory.
+
+Writes go through a GroupCommitWriter (one thread, one connection, group commit);
+reads go through a second, read-only connection on its own thread, so a report
+being built never holds up answers being acknowledged.  WAL mode lets the two run
+side by side, and `synchronous=FULL` makes every commit survive a power cut: an
+acknowledged answer is on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from server.archive.migrations import check_version, migrate
+from server.archive.records import (
+    AnswerRecord,
+    GameRecord,
+    GameResults,
+    ParticipantRecord,
+    StandingRecord,
+)
+from server.archive.writer import ArchiveClosedError, GroupCommitWriter
+
+T = TypeVar("T")
+
+
+class UnknownGameError(LookupError):
+    """A write referred to a game the archive has no record of."""
+
+
+class SqliteArchive:
+    """Implements `server.archive.records.Archive` on a SQLite file."""
+
+    def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
+        self.path = Path(path)
+        self._busy_timeout = busy_timeout  # seconds to wait on another process's lock
+        self._writer = GroupCommitWriter(self._open_writer_connection)
+        self._reader: ThreadPoolExecutor | None = None
+        self._read_conn: sqlite3.Connection | None = None  # used only on the reader thread
+        self._state = "new"
+
+    @property
+    def commits(self) -> int:
+        """How many write transactions have committed: answers per commit shows grouping."""
+        return self._writer.commits
+
+    @property
+    def pending_writes(self) -> int:
+        return self._writer.pending
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Open (creating or upgrading) the file; raises SchemaVersionError if it is newer."""
+        if self._state != "new":
+            raise RuntimeError("A SqliteArchive can be opened only once.")
+        self._state = "opening"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            await self._writer.start()  # migrates before anyone can read
+            reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-reader")
+            self._reader = reader
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(reader, self._open_reader_connection)
+        except BaseException:
+            self._state = "closed"
+            await self._shutdown()
+            raise
+        self._state = "open"
+
+    async def close(self) -> None:
+        """Commit everything already queued, then close both connections."""
+        if self._state in ("new", "closed"):
+            self._state = "closed"
+            return
+        self._state = "closed"
+        await self._shutdown()
+
+    async def _shutdown(self) -> None:
+        await self._writer.stop()
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(reader, self._close_reader_connection)
+            reader.shutdown(wait=False)
+
+    def _open_writer_connection(self) -> sqlite3.Connection:
+        conn = _connect(self.path, self._busy_timeout)
+        try:
+            check_version(conn)  # before touching the file at all
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode != "wal":
+                raise RuntimeError(
+                    f"SQLite could not use WAL journaling for {self.path} (got {mode!r}); "
+                    "keep the data directory on a local disk, not a network share."
+                )
+            migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _open_reader_connection(self) -> None:
+        conn = _connect(self.path, self._busy_timeout)
+        conn.execute("PRAGMA query_only = ON")  # reads cannot write, even by mistake
+        self._read_conn = conn
+
+    def _close_reader_connection(self) -> None:
+        conn, self._read_conn = self._read_conn, None
+        if conn is not None:
+            conn.close()
+
+    # -- generic access (also used by server.accounts) ----------------------------------
+
+    async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` on the write connection in the next group commit; return its result.
+
+        `work` runs in the writer thread inside a savepoint: if it raises, its changes
+        are undone and the exception is re-raised here; other work is unaffected.
+        Keep it short (SQL only): everything queued behind it waits.
+        """
+        return await self._writer.run(work)
+
+    async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` on the read-only connection, inside one snapshot transaction."""
+        reader = self._reader
+        if reader is None or self._state != "open":
+            raise ArchiveClosedError("The archive is not open.")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(reader, self._read_in_thread, work)
+
+    def _read_in_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        conn = self._read_conn
+        if conn is None:
+            raise ArchiveClosedError("The archive is not open.")
+        # One transaction, so a multi-query read sees one consistent moment.
+        conn.execute("BEGIN")
+        try:
+            return work(conn)
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+
+    # -- Archive protocol: writes --------------------------------------------------------
+
+    async def record_game(self, game: GameRecord) -> None:
+        params = (
+            game.game_id,
+            game.pin,
+            game.bank_id,
+            game.mode,
+            _to_json(game.settings),
+            game.trainer,
+            game.created_at,
+            _to_json(game.question_ids),
+        )
+        await self.write(_statement(_INSERT_GAME, params))
+
+    async def record_start(self, game_id: str, started_at: float) -> None:
+        await self.write(_update_game(game_id, "started_at", started_at))
+
+    async def record_participant(self, participant: ParticipantRecord) -> None:
+        p = participant
+        params = (p.game_id, p.player_id, p.name, p.staff_id, p.department, p.joined_at)
+        await self.write(_statement(_UPSERT_PARTICIPANT, params))
+
+    async def record_answer(self, answer: AnswerRecord) -> None:
+        a = answer
+        # Encode here, on the caller's side: a payload that is not JSON fails its own
+        # caller at once instead of reaching the writer thread.
+        params = (
+            a.game_id,
+            a.player_id,
+            a.question_index,
+            a.question_id,
+            _to_json(a.payload),
+            a.received_at,
+            a.response_ms,
+            None if a.correct is None else int(a.correct),
+            a.points,
+        )
+        await self.write(_statement(_INSERT_ANSWER, params))
+
+    async def record_end(
+        self, game_id: str, ended_at: float, standings: list[StandingRecord]
+    ) -> None:
+        rows = [(game_id, s.player_id, s.rank, s.score, s.correct_count) for s in standings]
+        set_ended = _update_game(game_id, "ended_at", ended_at)
+
+        def work(conn: sqlite3.Connection) -> None:
+            set_ended(conn)
+            # Replace, not add: ending twice (say, after a replay) leaves one board.
+            conn.execute("DELETE FROM standings WHERE game_id = ?", (game_id,))
+            conn.executemany(_INSERT_STANDING, rows)
+
+        await self.write(work)
+
+    # -- Archive protocol: reads ---------------------------------------------------------
+
+    async def game_results(self, game_id: str) -> GameResults | None:
+        return await self.read(lambda conn: _load_results(conn, game_id))
+
+    async def list_games(self, trainer: str | None = None) -> list[GameRecord]:
+        def work(conn: sqlite3.Connection) -> list[GameRecord]:
+            if trainer is None:
+                rows = conn.execute(f"{_SELECT_GAME} ORDER BY created_at DESC, id").fetchall()
+            else:
+                rows = conn.execute(
+                    f"{_SELECT_GAME} WHERE trainer = ? ORDER BY created_at DESC, id", (trainer,)
+                ).fetchall()
+            return [_game_from_row(row) for row in rows]
+
+        return await self.read(work)
+
+
+# -- SQL -------------------------------------------------------------------------------
+
+_INSERT_GAME = """
+INSERT INTO games (id, pin, bank_id, mode, settings, trainer, created_at, question_ids)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
+# A player who rejoins may have fixed their name; the first join time stays.
+_UPSERT_PARTICIPANT = """
+INSERT INTO participants (game_id, player_id, name, staff_id, department, joined_at)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (game_id, player_id) DO UPDATE SET
+    name = excluded.name, staff_id = excluded.staff_id, department = excluded.department
+"""
+# The first answer wins; a repeat (a resend after a reconnect) changes nothing.
+_INSERT_ANSWER = """
+INSERT INTO answers (game_id, player_id, question_index, question_id, payload,
+                     received_at, response_ms, correct, points)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (game_id, player_id, question_index) DO NOTHING
+"""
+_INSERT_STANDING = """
+INSERT INTO standings (game_id, player_id, rank, score, correct_count) VALUES (?, ?, ?, ?, ?)
+"""
+_SELECT_GAME = """
+SELECT id, pin, bank_id, mode, settings, trainer, created_at, question_ids,
+       started_at, ended_at
+FROM games
+"""
+
+
+def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    # isolation_level=None: no implicit transactions; the code says BEGIN and COMMIT.
+    conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")  # per connection, off by default
+        conn.execute("PRAGMA synchronous = FULL")  # per connection: fsync on every commit
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _statement(sql: str, params: Sequence[object]) -> Callable[[sqlite3.Connection], None]:
+    def work(conn: sqlite3.Connection) -> None:
+        conn.execute(sql, params)
+
+    return work
+
+
+def _update_game(game_id: str, column: str, value: float) -> Callable[[sqlite3.Connection], None]:
+    assert column in ("started_at", "ended_at")  # never interpolate anything else
+
+    def work(conn: sqlite3.Connection) -> None:
+        cursor = conn.execute(f"UPDATE games SET {column} = ? WHERE id = ?", (value, game_id))
+        if cursor.rowcount == 0:
+            raise UnknownGameError(f"No game {game_id!r} in the archive.")
+
+    return work
+
+
+def _to_json(value: object) -> str:
+    # ensure_ascii=False keeps Uzbek and Russian text readable in the file itself.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _game_from_row(row: Sequence[Any]) -> GameRecord:
+    return GameRecord(
+        game_id=row[0],
+        pin=row[1],
+        bank_id=row[2],
+        mode=row[3],
+        settings=cast(dict[str, object], json.loads(row[4])),
+        trainer=row[5],
+        created_at=row[6],
+        question_ids=cast(list[str], json.loads(row[7])),
+    )
+
+
+def _load_results(conn: sqlite3.Connection, game_id: str) -> GameResults | None:
+    row = conn.execute(f"{_SELECT_GAME} WHERE id = ?", (game_id,)).fetchone()
+    if row is None:
+        return None
+    participants = [
+        ParticipantRecord(game_id, *rest)
+        for rest in conn.execute(
+            "SELECT player_id, name, staff_id, department, joined_at FROM participants"
+            " WHERE game_id = ? ORDER BY joined_at, player_id",
+            (game_id,),
+        )
+    ]
+    answers = [
+        AnswerRecord(
+            game_id=game_id,
+            player_id=player_id,
+            question_index=index,
+            question_id=question_id,
+            payload=json.loads(payload),
+            received_at=received_at,
+            response_ms=response_ms,
+            correct=None if correct is None else bool(correct),
+            points=points,
+        )
+        for player_id, index, question_id, payload, received_at, response_ms, correct, points in (
+            conn.execute(
+                "SELECT player_id, question_index, question_id, payload, received_at,"
+                " response_ms, correct, points FROM answers"
+                " WHERE game_id = ? ORDER BY question_index, received_at, rowid",
+                (game_id,),
+            )
+        )
+    ]
+    standings = [
+        StandingRecord(*rest)
+        for rest in conn.execute(
+            "SELECT player_id, rank, score, correct_count FROM standings"
+            " WHERE game_id = ? ORDER BY rank, player_id",
+            (game_id,),
+        )
+    ]
+    return GameResults(
+        game=_game_from_row(row),
+        started_at=row[8],
+        ended_at=row[9],
+        participants=participants,
+        answers=answers,
+        standings=standings,
+    )

@@ -1,0 +1,106 @@
+"""`quizkiosk trainers ...`: add trainer accounts and issue API tokens."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from server.accounts.store import AccountError, Role, TrainerStore
+from server.archive.sqlite import SqliteArchive
+from server.config import ServerConfig, default_banks_dir, default_data_dir
+
+T = TypeVar("T")
+
+
+def register(commands: Any) -> None:
+    group = commands.add_parser("trainers", help="trainer accounts and API tokens")
+    sub = group.add_subparsers(dest="trainers_command", required=True, metavar="ACTION")
+
+    add = sub.add_parser("add", help="create a trainer account")
+    add.add_argument("username")
+    add.add_argument("--admin", action="store_true", help="the account may manage everything")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input (for scripts)",
+    )
+    _data_dir_option(add)
+    add.set_defaults(handler=run_add)
+
+    token = sub.add_parser("token", help="print a new API token for a trainer")
+    token.add_argument("username")
+    _data_dir_option(token)
+    token.set_defaults(handler=run_token)
+
+    listing = sub.add_parser("list", help="list trainer accounts")
+    _data_dir_option(listing)
+    listing.set_defaults(handler=run_list)
+
+
+def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="data folder (default: $QUIZKIOSK_DATA_DIR or ~/.local/share/quizkiosk)",
+    )
+
+
+def _with_store(args: argparse.Namespace, work: Callable[[TrainerStore], Awaitable[T]]) -> T:
+    config = ServerConfig(
+        data_dir=args.data_dir or default_data_dir(), banks_dir=default_banks_dir()
+    )
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+
+    async def run() -> T:
+        archive = SqliteArchive(config.database_path)
+        await archive.open()
+        try:
+            return await work(TrainerStore(archive))
+        finally:
+            await archive.close()
+
+    return asyncio.run(run())
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat password: ") != first:
+        raise AccountError("the two passwords differ")
+    return first
+
+
+def run_add(args: argparse.Namespace) -> int:
+    try:
+        password = _read_password(args.password_stdin)
+        role: Role = "admin" if args.admin else "trainer"
+        trainer = _with_store(args, lambda s: s.create_trainer(args.username, password, role))
+    except AccountError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"created {trainer.role} '{trainer.username}'")
+    return 0
+
+
+def run_token(args: argparse.Namespace) -> int:
+    try:
+        token = _with_store(args, lambda s: s.create_api_token(args.username))
+    except AccountError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(token)
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    trainers = _with_store(args, lambda s: s.list_trainers())
+    for trainer in trainers:
+        print(f"{trainer.username}\t{trainer.role}")
+    return 0

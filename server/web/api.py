@@ -1,0 +1,211 @@
+"""The JSON API under /api/v1 (token or session auth; see /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from server.accounts.store import Trainer
+from server.engine.quiz import CommandRefused
+from server.engine.views import texts
+from server.live.actor import GameActor
+from server.web.api_models import (
+    AnswerOut,
+    BankSummary,
+    CreateGame,
+    GameCreated,
+    GameEnded,
+    GameResultsOut,
+    LiveGame,
+    ParticipantOut,
+    StandingOut,
+    openapi_document,
+)
+from server.web.auth import (
+    CSRF_HEADER,
+    api_error,
+    csrf_ok,
+    current_trainer,
+    state_of,
+    uses_session_cookie,
+)
+
+Handler = Callable[[Request, Trainer], Awaitable[Response]]
+
+
+def authenticated(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        trainer = await current_trainer(request)
+        if trainer is None:
+            return api_error(401, "unauthenticated", "sign in or send an API token")
+        unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+        if (
+            unsafe
+            and uses_session_cookie(request)
+            and not csrf_ok(request, request.headers.get(CSRF_HEADER))
+        ):
+            return api_error(403, "csrf", "missing or wrong X-CSRF-Token header")
+        return await handler(request, trainer)
+
+    return endpoint
+
+
+def may_control(trainer: Trainer, owner: str) -> bool:
+    return trainer.role == "admin" or trainer.username == owner
+
+
+def _json(model: object, status: int = 200) -> JSONResponse:
+    from pydantic import BaseModel
+
+    if isinstance(model, BaseModel):
+        return JSONResponse(model.model_dump(mode="json"), status_code=status)
+    assert isinstance(model, list)
+    return JSONResponse([m.model_dump(mode="json") for m in model], status_code=status)
+
+
+async def list_banks(request: Request, trainer: Trainer) -> Response:
+    banks = state_of(request).catalog.banks.values()
+    return _json(
+        [
+            BankSummary(
+                id=b.id,
+                title=texts(b.title),
+                description=texts(b.description),
+                tags=b.tags,
+                languages=list(b.languages),
+                status=b.status,
+                source=b.source,
+                default_time=b.default_time,
+                questions=len(b.questions),
+                cases=len(b.cases),
+            )
+            for b in sorted(banks, key=lambda b: b.id)
+        ]
+    )
+
+
+async def create_game(request: Request, trainer: Trainer) -> Response:
+    state = state_of(request)
+    try:
+        body = CreateGame.model_validate_json(await request.body())
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        return api_error(422, "invalid_request", f"{where}: {first['msg']}")
+    bank = state.catalog.banks.get(body.bank_id)
+    if bank is None:
+        return api_error(404, "unknown_bank", f"no bank with id '{body.bank_id}'")
+    if not bank.questions:
+        return api_error(422, "no_questions", "this bank has no quiz questions")
+    actor = await state.registry.create_game(bank, body.settings, trainer.username)
+    created = GameCreated(
+        game_id=actor.info.game_id,
+        pin=actor.info.pin,
+        host_token=actor.info.host_token,
+        join_url=state.join_url(actor.info.pin),
+        host_url=f"{state.base_url}/host/{actor.info.game_id}",
+        bank_id=bank.id,
+    )
+    return _json(created, status=201)
+
+
+def _live_game(actor: GameActor) -> LiveGame:
+    return LiveGame(
+        game_id=actor.info.game_id,
+        pin=actor.info.pin,
+        bank_id=actor.info.bank.id,
+        title=texts(actor.info.bank.title),
+        owner=actor.info.owner,
+        phase=actor.game.phase.value,
+        players=len(actor.game.players),
+        created_at=actor.info.created_at,
+    )
+
+
+async def list_games(request: Request, trainer: Trainer) -> Response:
+    actors = state_of(request).registry.live_games()
+    return _json([_live_game(a) for a in actors if may_control(trainer, a.info.owner)])
+
+
+async def end_game(request: Request, trainer: Trainer) -> Response:
+    actor = state_of(request).registry.games.get(request.path_params["game_id"])
+    if actor is None:
+        return api_error(404, "unknown_game", "no such game")
+    if not may_control(trainer, actor.info.owner):
+        return api_error(403, "not_owner", "only the trainer who created this game, or an admin")
+    try:
+        await actor.call(lambda: actor.dispatch(actor.game.end(time.time())))
+    except CommandRefused as refused:
+        return api_error(409, refused.code, refused.message)
+    return _json(GameEnded(game_id=actor.info.game_id, phase=actor.game.phase.value))
+
+
+async def game_results(request: Request, trainer: Trainer) -> Response:
+    state = state_of(request)
+    game_id = request.path_params["game_id"]
+    actor = state.registry.games.get(game_id)
+    if actor is not None:
+        await actor.wait_idle()  # include answers whose commit is still in flight
+    results = await state.archive.game_results(game_id)
+    if results is None:
+        return api_error(404, "unknown_game", "no such game")
+    if not may_control(trainer, results.game.trainer):
+        return api_error(403, "not_owner", "only the trainer who created this game, or an admin")
+    game = results.game
+    return _json(
+        GameResultsOut(
+            game_id=game.game_id,
+            pin=game.pin,
+            bank_id=game.bank_id,
+            trainer=game.trainer,
+            settings=game.settings,
+            question_ids=game.question_ids,
+            created_at=game.created_at,
+            started_at=results.started_at,
+            ended_at=results.ended_at,
+            participants=[
+                ParticipantOut(
+                    player_id=p.player_id, name=p.name, staff_id=p.staff_id, department=p.department
+                )
+                for p in results.participants
+            ],
+            answers=[
+                AnswerOut(
+                    player_id=a.player_id,
+                    question_index=a.question_index,
+                    question_id=a.question_id,
+                    payload=a.payload,
+                    received_at=a.received_at,
+                    response_ms=a.response_ms,
+                    correct=a.correct,
+                    points=a.points,
+                )
+                for a in results.answers
+            ],
+            standings=[
+                StandingOut(
+                    player_id=s.player_id, rank=s.rank, score=s.score, correct_count=s.correct_count
+                )
+                for s in results.standings
+            ],
+        )
+    )
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(openapi_document())
+
+
+routes = [
+    Route("/api/v1/openapi.json", openapi, methods=["GET"]),
+    Route("/api/v1/banks", authenticated(list_banks), methods=["GET"]),
+    Route("/api/v1/games", authenticated(list_games), methods=["GET"]),
+    Route("/api/v1/games", authenticated(create_game), methods=["POST"]),
+    Route("/api/v1/games/{game_id}/end", authenticated(end_game), methods=["POST"]),
+    Route("/api/v1/games/{game_id}/results", authenticated(game_results), methods=["GET"]),
+]

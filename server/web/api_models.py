@@ -1,0 +1,206 @@
+"""Request and response shapes of the JSON API; the OpenAPI document is built from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
+
+from server.engine.settings import GameSettings
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(_Model):
+    code: str
+    message: str
+
+
+class ErrorResponse(_Model):
+    error: ErrorBody
+
+
+class BankSummary(_Model):
+    id: str
+    title: dict[str, str]
+    description: dict[str, str]
+    tags: list[str]
+    languages: list[str]
+    status: str
+    source: str
+    default_time: int
+    questions: int
+    cases: int
+
+
+class CreateGame(_Model):
+    bank_id: str = Field(min_length=1, max_length=64)
+    settings: GameSettings = Field(default_factory=GameSettings)
+
+
+class GameCreated(_Model):
+    game_id: str
+    pin: str
+    host_token: str
+    join_url: str
+    host_url: str
+    bank_id: str
+
+
+class LiveGame(_Model):
+    game_id: str
+    pin: str
+    bank_id: str
+    title: dict[str, str]
+    owner: str
+    phase: str
+    players: int
+    created_at: float
+
+
+class GameEnded(_Model):
+    game_id: str
+    phase: str
+
+
+class ParticipantOut(_Model):
+    player_id: str
+    name: str
+    staff_id: str | None
+    department: str | None
+
+
+class AnswerOut(_Model):
+    player_id: str
+    question_index: int
+    question_id: str
+    payload: Any
+    received_at: float
+    response_ms: int
+    correct: bool | None
+    points: int
+
+
+class StandingOut(_Model):
+    player_id: str
+    rank: int
+    score: int
+    correct_count: int
+
+
+class GameResultsOut(_Model):
+    game_id: str
+    pin: str
+    bank_id: str
+    trainer: str
+    settings: dict[str, Any]
+    question_ids: list[str]
+    created_at: float
+    started_at: float | None
+    ended_at: float | None
+    participants: list[ParticipantOut]
+    answers: list[AnswerOut]
+    standings: list[StandingOut]
+
+
+def _response(model: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}},
+    }
+
+
+def _list_response(model: str, description: str) -> dict[str, Any]:
+    schema = {"type": "array", "items": {"$ref": f"#/components/schemas/{model}"}}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_ERRORS = {
+    "401": _response("ErrorResponse", "not signed in / no valid API token"),
+    "403": _response("ErrorResponse", "signed in, but not allowed"),
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    models: list[type[BaseModel]] = [
+        ErrorResponse,
+        BankSummary,
+        CreateGame,
+        GameCreated,
+        LiveGame,
+        GameEnded,
+        GameResultsOut,
+    ]
+    _, schemas = models_json_schema(
+        [(m, "validation") for m in models], ref_template="#/components/schemas/{model}"
+    )
+    game_id = {"name": "game_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "DMED Quiz Kiosk API", "version": "1"},
+        "components": {
+            "schemas": schemas.get("$defs", {}),
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "qk_session"},
+            },
+        },
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": {
+            "/api/v1/banks": {
+                "get": {
+                    "summary": "List question banks",
+                    "responses": {"200": _list_response("BankSummary", "banks"), **_ERRORS},
+                }
+            },
+            "/api/v1/games": {
+                "get": {
+                    "summary": "List live games (your own; all for an admin)",
+                    "responses": {"200": _list_response("LiveGame", "games"), **_ERRORS},
+                },
+                "post": {
+                    "summary": "Create a live quiz from a bank",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/CreateGame"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _response("GameCreated", "the game, its PIN and host token"),
+                        "404": _response("ErrorResponse", "no such bank"),
+                        "422": _response("ErrorResponse", "invalid request"),
+                        **_ERRORS,
+                    },
+                },
+            },
+            "/api/v1/games/{game_id}/end": {
+                "post": {
+                    "summary": "End a live game",
+                    "parameters": [game_id],
+                    "responses": {
+                        "200": _response("GameEnded", "ended"),
+                        "404": _response("ErrorResponse", "no such game"),
+                        "409": _response("ErrorResponse", "already ended"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/games/{game_id}/results": {
+                "get": {
+                    "summary": "Results of a game from the archive",
+                    "parameters": [game_id],
+                    "responses": {
+                        "200": _response("GameResultsOut", "results"),
+                        "404": _response("ErrorResponse", "no such game"),
+                        **_ERRORS,
+                    },
+                }
+            },
+        },
+    }

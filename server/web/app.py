@@ -1,0 +1,65 @@
+"""The Starlette application: routes, and the lifespan that opens and closes everything."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+
+from server.accounts.store import TrainerStore
+from server.archive.sqlite import SqliteArchive
+from server.banks.loader import load_banks
+from server.config import ServerConfig
+from server.live.registry import GameRegistry
+from server.web import api, auth
+from server.web.state import AppState
+from server.web.ws_host import host_endpoint
+from server.web.ws_player import player_endpoint
+
+log = logging.getLogger("quizkiosk")
+
+
+async def healthz(request: Request) -> Response:
+    return PlainTextResponse("ok")
+
+
+def create_app(config: ServerConfig, base_url: str | None = None) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        archive = SqliteArchive(config.database_path)
+        await archive.open()
+        catalog = load_banks([config.banks_dir])
+        for problem in catalog.problems:
+            if problem.severity == "error":
+                log.warning("bank not loaded: %s", problem)
+        state = AppState(
+            config=config,
+            archive=archive,
+            accounts=TrainerStore(archive),
+            catalog=catalog,
+            registry=GameRegistry(archive),
+            base_url=base_url or f"http://127.0.0.1:{config.port}",
+        )
+        app.state.kiosk = state
+        try:
+            yield
+        finally:
+            await state.registry.close()
+            await archive.close()
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/login", auth.login_form, methods=["POST"]),
+        Route("/logout", auth.logout_form, methods=["POST"]),
+        Route("/setup", auth.setup_form, methods=["POST"]),
+        *api.routes,
+        WebSocketRoute("/ws/play", player_endpoint),
+        WebSocketRoute("/ws/host", host_endpoint),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,196 @@
+"""The player WebSocket endpoint: join or resume, then answer."""
+
+from __future__ import annotations
+
+import time
+
+from starlette.websockets import WebSocket
+
+from server.engine.players import JoinRefused
+from server.engine.quiz import CommandRefused
+from server.live.actor import GameActor, PlayerSession
+from server.live.connection import Connection
+from server.protocol import (
+    PROTOCOL_VERSION,
+    Answer,
+    Join,
+    Leave,
+    Ping,
+    ProtocolError,
+    Resume,
+    decode_player,
+    encode,
+)
+from server.web.state import AppState
+from server.web.ws_common import (
+    client_address,
+    flood_guard,
+    open_connection,
+    receive_frame,
+    send_error,
+)
+
+
+class PlayerLink:
+    """One player socket and, once joined, the game and session it speaks for."""
+
+    def __init__(self, state: AppState, connection: Connection, address: str) -> None:
+        self.state = state
+        self.connection = connection
+        self.address = address
+        self.actor: GameActor | None = None
+        self.session: PlayerSession | None = None
+
+    async def handle(self, message: Join | Resume | Answer | Ping | Leave, at: float) -> bool:
+        """Handle one message; False ends the connection."""
+        if isinstance(message, Ping):
+            self.connection.send(encode({"type": "pong", "server_time": time.time()}))
+        elif isinstance(message, Join):
+            await self.join(message)
+        elif isinstance(message, Resume):
+            await self.resume(message)
+        elif isinstance(message, Answer):
+            await self.answer(message, at)
+        elif isinstance(message, Leave):
+            self.connection.send(encode({"type": "left"}))
+            return False
+        return True
+
+    async def join(self, message: Join) -> None:
+        if self.session is not None:
+            send_error(self.connection, "already_joined", "this connection has already joined")
+            return
+        guard = self.state.join_failures
+        if guard.blocked(self.address):
+            send_error(
+                self.connection,
+                "too_many_attempts",
+                "too many wrong PINs from this device; wait and try again",
+                retry_after=guard.retry_after(self.address),
+            )
+            return
+        actor = self.state.registry.by_pin(message.pin)
+        if actor is None:
+            guard.fail(self.address)
+            if self.state.registry.pin_has_ended(message.pin):
+                send_error(self.connection, "game_ended", "this game has ended")
+            else:
+                send_error(self.connection, "unknown_pin", "no game with this PIN; check the PIN")
+            return
+        player_id = actor.new_player_id()
+
+        def join_inside() -> PlayerSession:
+            actor.dispatch(
+                actor.game.join(
+                    player_id, message.name, message.staff_id, message.department, time.time()
+                )
+            )
+            session = self.state.registry.new_session(actor, player_id)
+            actor.attach_player(session, self.connection)
+            return session
+
+        try:
+            session = await actor.call(join_inside)
+        except JoinRefused as refused:
+            send_error(self.connection, refused.code, refused.message)
+            return
+        self.actor, self.session = actor, session
+        await self.send_welcome(resumed=False)
+
+    async def resume(self, message: Resume) -> None:
+        if self.session is not None:
+            send_error(self.connection, "already_joined", "this connection has already joined")
+            return
+        found = self.state.registry.session_for_token(message.token)
+        if found is None:
+            code, text = self.state.registry.why_token_fails(message.token)
+            send_error(self.connection, code, text)
+            return
+        actor, session = found
+        if message.pin is not None and message.pin != actor.info.pin:
+            send_error(self.connection, "token_wrong_game", "this resume token is for another game")
+            return
+        await actor.call(lambda: actor.attach_player(session, self.connection))
+        self.actor, self.session = actor, session
+        await self.send_welcome(resumed=True)
+
+    async def send_welcome(self, resumed: bool) -> None:
+        actor, session = self.actor, self.session
+        assert actor is not None and session is not None
+
+        def build() -> dict[str, object]:
+            player = actor.game.players[session.player_id]
+            screen = actor.player_screen(session.player_id, time.time())
+            return {
+                "type": "welcome",
+                "protocol": PROTOCOL_VERSION,
+                "resumed": resumed,
+                "player": {"id": player.id, "name": player.name},
+                "resume_token": session.token,
+                "game": actor.game_summary(),
+                "screen": screen,
+            }
+
+        welcome = await actor.call(build)
+        screen = welcome["screen"]
+        question = screen.get("question") if isinstance(screen, dict) else None
+        if isinstance(question, dict):
+            # Sent as its own frame too, so the time this phone first saw it is recorded.
+            self.connection.send(encode(welcome))
+            actor.send_question_to(session, question)
+        else:
+            self.connection.send(encode(welcome))
+
+    async def answer(self, message: Answer, received_at: float) -> None:
+        actor, session = self.actor, self.session
+        if actor is None or session is None:
+            send_error(
+                self.connection,
+                "not_joined",
+                "join the game before answering",
+                question=message.question,
+            )
+            return
+        shown_at = session.shown_at.get(message.question, received_at)
+        try:
+            await actor.call(
+                lambda: actor.dispatch(
+                    actor.game.answer(
+                        session.player_id, message.question, message.value, received_at, shown_at
+                    )
+                )
+            )
+        except CommandRefused as refused:
+            send_error(self.connection, refused.code, refused.message, question=message.question)
+
+    async def close(self) -> None:
+        actor, session = self.actor, self.session
+        if actor is not None and session is not None:
+            await actor.call(lambda: actor.detach_player(session, self.connection))
+        await self.connection.finish()
+
+
+async def player_endpoint(websocket: WebSocket) -> None:
+    state: AppState = websocket.app.state.kiosk
+    await websocket.accept()
+    connection = open_connection(websocket)
+    link = PlayerLink(state, connection, client_address(websocket))
+    bucket = flood_guard(state.config.messages_per_second, state.config.message_burst)
+    try:
+        while not connection.closed:
+            raw = await receive_frame(websocket)
+            if raw is None:
+                break
+            received_at = time.time()
+            if not bucket.allow():
+                send_error(connection, "rate_limited", "too many messages; slow down")
+                continue
+            try:
+                message = decode_player(raw)
+            except ProtocolError as error:
+                send_error(connection, error.code, error.message)
+                continue
+            if not await link.handle(message, received_at):
+                break
+    finally:
+        await link.close()
