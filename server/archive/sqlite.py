@@ -44,6 +44,7 @@ class SqliteArchive:
         self._reader: ThreadPoolExecutor | None = None
         self._read_conn: sqlite3.Connection | None = None  # used only on the reader thread
         self._state = "new"
+        self._closing: asyncio.Future[None] | None = None
 
     @property
     def commits(self) -> int:
@@ -76,11 +77,14 @@ class SqliteArchive:
 
     async def close(self) -> None:
         """Commit everything already queued, then close both connections."""
-        if self._state in ("new", "closed"):
+        if self._state == "new":
             self._state = "closed"
-            return
-        self._state = "closed"
-        await self._shutdown()
+        if self._closing is None and self._state == "open":
+            self._state = "closed"
+            self._closing = asyncio.ensure_future(self._shutdown())
+        if self._closing is not None:
+            # Every caller, not just the first, returns only once the writes are flushed.
+            await asyncio.shield(self._closing)
 
     async def _shutdown(self) -> None:
         await self._writer.stop()

@@ -449,9 +449,16 @@ def _languages_used(data: object) -> list[str]:
     return [language for language in LANGUAGES if language in found]
 
 
+def _latin_letter(character: str) -> str:
+    spelling = _CYRILLIC.get(character.lower())
+    if spelling is None:
+        return character
+    return spelling.capitalize() if character.isupper() else spelling
+
+
 def sanitised_id(name: str) -> str:
     """A bank id (letters, digits, - _ .) made from a file name."""
-    latin = "".join(_CYRILLIC.get(c, _CYRILLIC.get(c.lower(), c)) for c in name)
+    latin = "".join(_latin_letter(c) for c in name)
     ascii_text = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
     cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "-", ascii_text).strip("-_.")
     return cleaned[:64].strip("-_.") or "imported-bank"
@@ -487,8 +494,11 @@ def _read_table(
         if name is None or name in positions:
             continue
         if name not in columns:
-            message = f"column '{name}' is not part of the template and is ignored"
-            report.add(sheet, 1, name, message, "warning")
+            # A trainer's own notes column is fine, but a misspelt one
+            # ("optoin1_uz") would silently lose data, hence the warning.
+            shown = _cell_text(value) or name
+            message = f"column '{shown}' is not part of the template and is ignored"
+            report.add(sheet, 1, shown, message, "warning")
             continue
         positions[name] = position
     table: list[_Cells] = []
@@ -938,7 +948,11 @@ def write_template(path: Path) -> None:
 
 
 def export_bank(bank: Bank, path: Path) -> None:
-    """The bank in our template layout, written atomically; `import_workbook` reads it back."""
+    """The bank in our template layout, written atomically; `import_workbook` reads it back.
+
+    Raises ValueError, before anything is written, for a text with a control
+    character that Excel cannot store.
+    """
     _save(_build_workbook(bank), path)
 
 

@@ -273,17 +273,19 @@ class QuizGame:
         if self.locked:
             raise JoinRefused("lobby_locked", "the host has locked this game")
         clean = clean_name(name)
+        key = name_key(clean)
+        if key in self._banned_names:
+            raise JoinRefused("kicked", "you were removed from this game by the host")
+        if key in self._names:
+            raise JoinRefused("name_taken", "this name is already taken in this game")
         staff = clean_optional(
             staff_id, "staff_id_required", "staff ID", self.settings.require_staff_id
         )
         dept = clean_optional(
             department, "department_required", "department", self.settings.require_department
         )
-        key = name_key(clean)
-        if key in self._banned_names or (staff and name_key(staff) in self._banned_staff_ids):
+        if staff and name_key(staff) in self._banned_staff_ids:
             raise JoinRefused("kicked", "you were removed from this game by the host")
-        if key in self._names:
-            raise JoinRefused("name_taken", "this name is already taken in this game")
         if staff and name_key(staff) in self._staff_ids:
             raise JoinRefused("staff_id_taken", "this staff ID is already in this game")
         self._join_order += 1

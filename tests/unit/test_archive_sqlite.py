@@ -505,3 +505,25 @@ def test_using_an_archive_that_is_not_open_is_a_clear_error(tmp_path: Path) -> N
         await archive.close()  # closing what never opened is harmless
 
     asyncio.run(main())
+
+
+def test_every_concurrent_close_waits_for_the_flush(tmp_path: Path) -> None:
+    path = tmp_path / "results.db"
+
+    async def main() -> list[int]:
+        archive = SqliteArchive(path)
+        await archive.open()
+        await archive.record_game(game())
+        release, _ = await hold_writer(archive)
+        writing = asyncio.ensure_future(archive.record_answer(answer("p1")))
+        await asyncio.sleep(0)
+        first = asyncio.ensure_future(archive.close())
+        second = asyncio.ensure_future(archive.close())
+        await asyncio.sleep(0.05)
+        done_early = [first.done(), second.done()]
+        release.set()
+        await asyncio.gather(first, second, writing)
+        await archive.close()  # and once more, after the fact
+        return [int(x) for x in done_early]
+
+    assert asyncio.run(main()) == [0, 0]

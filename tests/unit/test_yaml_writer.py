@@ -17,8 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.banks import yaml_writer
-from server.banks.loader import parse_bank_text
+from server.banks.loader import BUNDLED_BANKS_DIR, load_banks, parse_bank_text
 from server.banks.model import Bank
 from server.banks.yaml_writer import (
     BANK_KEYS,
@@ -72,7 +71,12 @@ def every_type_bank() -> Bank:
                     "correct": [1, 2],
                     "points": 0,
                 },
-                {"id": "tf-03", "type": "truefalse", "text": tri("Imzo kerakmi?"), "correct": False},
+                {
+                    "id": "tf-03",
+                    "type": "truefalse",
+                    "text": tri("Imzo kerakmi?"),
+                    "correct": False,
+                },
                 {
                     "id": "ord-04",
                     "type": "order",
@@ -182,9 +186,11 @@ def test_lists_are_indented_under_their_key_and_scalar_lists_are_inline() -> Non
 
 @pytest.mark.parametrize(
     "tricky",
-    ["true", "no", "yes", "null", "~", "1", "1.5", "0x1F", "1e3", "2024-01-01", "12:30"]
-    + ["- a", "#x", "a: b", "a #b", "'q", '"q', "@x", "*x", "&x", "!x", "%x", "{a}", "[a]"]
-    + ["?", "|", ">", "a\\b", "tab\there", "ends with colon:", "  spaced  "],
+    [
+        *["true", "no", "yes", "null", "~", "1", "1.5", "0x1F", "1e3", "2024-01-01", "12:30"],
+        *["- a", "#x", "a: b", "a #b", "'q", '"q', "@x", "*x", "&x", "!x", "%x", "{a}", "[a]"],
+        *["?", "|", ">", "a\\b", "tab\there", "ends with colon:", "  spaced  "],
+    ],
 )
 def test_texts_that_look_like_other_yaml_values_stay_texts(tricky: str) -> None:
     data = every_type_bank().model_dump()
@@ -195,10 +201,22 @@ def test_texts_that_look_like_other_yaml_values_stay_texts(tricky: str) -> None:
     assert reparsed(dump_bank_yaml(bank)) == bank
 
 
+BUNDLED = sorted(load_banks([BUNDLED_BANKS_DIR]).banks.values(), key=lambda bank: bank.id)
+
+
+@pytest.mark.parametrize(
+    "bank",
+    BUNDLED or [pytest.param(None, marks=pytest.mark.skip(reason="no bundled bank loads yet"))],
+    ids=[bank.id for bank in BUNDLED] or ["none"],
+)
+def test_every_bundled_bank_round_trips(bank: Bank) -> None:
+    assert reparsed(dump_bank_yaml(bank)) == bank
+
+
 # --- property: any valid bank round-trips ----------------------------------
 
 # Lone surrogates cannot be encoded as UTF-8 at all, so no bank holds them.
-any_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(
+any_text = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=30).filter(
     lambda s: bool(s.strip())
 )
 identifiers = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,12}", fullmatch=True)
@@ -232,8 +250,12 @@ questions = st.one_of(
     _question("single", options.flatmap(lambda o: _with_correct(o, multi=False))),
     _question("multi", options.flatmap(lambda o: _with_correct(o, multi=True))),
     _question("truefalse", st.builds(lambda c: {"correct": c}, st.booleans())),
-    _question("order", st.builds(lambda s: {"steps": s}, st.lists(localized, min_size=3, max_size=6))),
-    _question("typed", st.builds(lambda a: {"accepted": a}, st.lists(any_text, min_size=1, max_size=3))),
+    _question(
+        "order", st.builds(lambda s: {"steps": s}, st.lists(localized, min_size=3, max_size=6))
+    ),
+    _question(
+        "typed", st.builds(lambda a: {"accepted": a}, st.lists(any_text, min_size=1, max_size=3))
+    ),
     _question("poll", st.builds(lambda o: {"options": o}, options)),
 )
 
@@ -323,7 +345,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(yaml_writer.os, failing, fail)
+    monkeypatch.setattr(os, failing, fail)
     with pytest.raises(OSError, match="disk full"):
         write_text_atomically(target, "new " * 10_000)
     monkeypatch.undo()
@@ -337,7 +359,7 @@ def test_a_failed_first_write_leaves_no_file_at_all(
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(yaml_writer.os, "replace", fail)
+    monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(OSError):
         write_text_atomically(tmp_path / "bank.yaml", "new")
     assert os.listdir(tmp_path) == []

@@ -1,0 +1,178 @@
+"""A real `quizkiosk serve` process on a free port, and real WebSocket clients."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+
+HERE = Path(__file__).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningServer:
+    base_url: str
+    ws_url: str
+    data_dir: Path
+    admin_token: str
+    trainer_token: str
+    process: subprocess.Popen[str]
+
+    def api(self, token: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token or self.admin_token}"}
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=10)
+
+    def create_game(
+        self, bank_id: str = "every-type", token: str | None = None, **settings: Any
+    ) -> dict[str, Any]:
+        with self.api(token) as client:
+            response = client.post("/api/v1/games", json={"bank_id": bank_id, "settings": settings})
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+
+def _cli(data_dir: Path, *args: str, stdin: str | None = None) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "server.cli", *args, "--data-dir", str(data_dir)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    yield from start_server(tmp_path_factory)
+
+
+@pytest.fixture
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A server of the test's own, for tests that leave lasting state (address blocks)."""
+    yield from start_server(tmp_path_factory)
+
+
+def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    data_dir = tmp_path_factory.mktemp("data")
+    banks_dir = tmp_path_factory.mktemp("banks")
+    shutil.copy(HERE / "every_type.yaml", banks_dir / "every_type.yaml")
+    shutil.copy(Path(__file__).parents[2] / "question_banks" / "icd10-coding.yaml", banks_dir)
+    _cli(
+        data_dir, "trainers", "add", "nurse", "--admin", "--password-stdin", stdin="nurse-pass-1\n"
+    )
+    _cli(data_dir, "trainers", "add", "doctor", "--password-stdin", stdin="doctor-pass-1\n")
+    admin_token = _cli(data_dir, "trainers", "token", "nurse")
+    trainer_token = _cli(data_dir, "trainers", "token", "doctor")
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+            "--banks",
+            str(banks_dir),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            output = process.stdout.read() if process.stdout else ""
+            raise RuntimeError(f"server did not start:\n{output}")
+        time.sleep(0.1)
+    yield RunningServer(
+        base_url, f"ws://127.0.0.1:{port}", data_dir, admin_token, trainer_token, process
+    )
+    process.terminate()
+    process.wait(timeout=10)
+
+
+class Client:
+    """A WebSocket client that keeps every message it receives, in order."""
+
+    def __init__(self, socket: websockets.ClientConnection) -> None:
+        self.socket = socket
+        self.received: list[dict[str, Any]] = []
+
+    @classmethod
+    async def connect(cls, server: RunningServer, path: str) -> Client:
+        return cls(await websockets.connect(f"{server.ws_url}{path}", max_size=2**20))
+
+    async def send(self, message: dict[str, Any] | str | bytes) -> None:
+        await self.socket.send(message if isinstance(message, str | bytes) else json.dumps(message))
+
+    async def next(self, timeout: float = 5.0) -> dict[str, Any]:
+        raw = await asyncio.wait_for(self.socket.recv(), timeout)
+        message: dict[str, Any] = json.loads(raw)
+        self.received.append(message)
+        return message
+
+    async def expect(self, kind: str, timeout: float = 5.0, **fields: Any) -> dict[str, Any]:
+        """Read until a message of `kind` (with `fields`) arrives; skip others."""
+        end = time.monotonic() + timeout
+        while True:
+            message = await self.next(max(0.01, end - time.monotonic()))
+            if message.get("type") == kind and all(message.get(k) == v for k, v in fields.items()):
+                return message
+
+    async def close(self) -> None:
+        await self.socket.close()
+
+
+async def host(server: RunningServer, game: dict[str, Any]) -> Client:
+    client = await Client.connect(server, "/ws/host")
+    await client.send(
+        {
+            "type": "host",
+            "protocol": 1,
+            "game_id": game["game_id"],
+            "host_token": game["host_token"],
+        }
+    )
+    await client.expect("host_welcome")
+    return client
+
+
+async def player(server: RunningServer, pin: str, name: str, **extra: Any) -> Client:
+    client = await Client.connect(server, "/ws/play")
+    await client.send({"type": "join", "protocol": 1, "pin": pin, "name": name, **extra})
+    welcome = await client.next()
+    assert welcome["type"] == "welcome", welcome
+    return client
