@@ -192,10 +192,13 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
 def _sync_directory(directory: Path) -> None:
     # Makes the rename itself durable.  Directories cannot be opened like
     # this on Windows; there the rename is as durable as it gets.
+    # Some file systems (network shares) refuse it; the new file is in place
+    # either way, so that is no reason to report the write as failed.
     if os.name != "posix":
         return
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    with contextlib.suppress(OSError):
+        descriptor = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

@@ -9,14 +9,16 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 
 from server.accounts.store import TrainerStore
 from server.archive.sqlite import SqliteArchive
 from server.banks.loader import load_banks
 from server.config import ServerConfig
 from server.live.registry import GameRegistry
-from server.web import api, auth
+from server.web import api, auth, player_pages, trainer_pages
+from server.web.pages import STATIC_DIR, PageRenderer, catalog_json
 from server.web.state import AppState
 from server.web.ws_host import host_endpoint
 from server.web.ws_player import player_endpoint
@@ -47,6 +49,7 @@ def create_app(config: ServerConfig, base_url: str | None = None) -> Starlette:
             base_url=base_url or f"http://127.0.0.1:{config.port}",
         )
         app.state.kiosk = state
+        app.state.pages = PageRenderer()
         try:
             yield
         finally:
@@ -59,6 +62,10 @@ def create_app(config: ServerConfig, base_url: str | None = None) -> Starlette:
         Route("/logout", auth.logout_form, methods=["POST"]),
         Route("/setup", auth.setup_form, methods=["POST"]),
         *api.routes,
+        Route("/i18n/{lang}.json", catalog_json, methods=["GET"]),
+        *player_pages.routes,
+        *trainer_pages.routes,
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         WebSocketRoute("/ws/play", player_endpoint),
         WebSocketRoute("/ws/host", host_endpoint),
     ]

@@ -1,0 +1,7 @@
+"""Player-side pages: join, phone play page, shared-PC mode."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []
