@@ -73,17 +73,27 @@ def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServ
     yield from start_server(tmp_path_factory)
 
 
-def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+def start_server(
+    tmp_path_factory: pytest.TempPathFactory, with_trainers: bool = True
+) -> Iterator[RunningServer]:
     data_dir = tmp_path_factory.mktemp("data")
     banks_dir = tmp_path_factory.mktemp("banks")
     shutil.copy(HERE / "every_type.yaml", banks_dir / "every_type.yaml")
     shutil.copy(Path(__file__).parents[2] / "question_banks" / "icd10-coding.yaml", banks_dir)
-    _cli(
-        data_dir, "trainers", "add", "nurse", "--admin", "--password-stdin", stdin="nurse-pass-1\n"
-    )
-    _cli(data_dir, "trainers", "add", "doctor", "--password-stdin", stdin="doctor-pass-1\n")
-    admin_token = _cli(data_dir, "trainers", "token", "nurse")
-    trainer_token = _cli(data_dir, "trainers", "token", "doctor")
+    admin_token = trainer_token = ""
+    if with_trainers:
+        _cli(
+            data_dir,
+            "trainers",
+            "add",
+            "nurse",
+            "--admin",
+            "--password-stdin",
+            stdin="nurse-pass-1\n",
+        )
+        _cli(data_dir, "trainers", "add", "doctor", "--password-stdin", stdin="doctor-pass-1\n")
+        admin_token = _cli(data_dir, "trainers", "token", "nurse")
+        trainer_token = _cli(data_dir, "trainers", "token", "doctor")
     port = free_port()
     process = subprocess.Popen(
         [
@@ -121,7 +131,11 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSe
         base_url, f"ws://127.0.0.1:{port}", data_dir, admin_token, trainer_token, process
     )
     process.terminate()
-    process.wait(timeout=10)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
 
 
 class Client:
