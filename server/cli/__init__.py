@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from server.cli import banks, serve, trainers
+from server.cli import banks, bots, serve, trainers
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     banks.register(commands)
     serve.register(commands)
     trainers.register(commands)
+    bots.register(commands)
     return parser
 
 

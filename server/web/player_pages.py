@@ -1,7 +1,66 @@
-"""Player-side pages: join, phone play page, shared-PC mode."""
+"""Player-side pages: the phone page (join and play) and the shared-PC page.
+
+Both are one HTML page each; everything after the first paint happens over the
+player WebSocket in kiosk_ui/static/js/player.js.  The pages carry no game
+data: a PIN in the address (from the projector's QR code) is only prefilled.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import re
 
-routes: list[BaseRoute] = []
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from server.protocol import PROTOCOL_VERSION
+from server.web.pages import PageRenderer
+
+PIN_PATTERN = re.compile(r"^\d{6}$")
+
+# Same-origin only: no inline script, no third-party anything.  Live pages are
+# never stored, so a shared PC keeps nothing in its cache or back/forward cache.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'; object-src 'none'"
+    ),
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def prefilled_pin(request: Request) -> str:
+    pin = request.query_params.get("pin", "").strip()
+    return pin if PIN_PATTERN.match(pin) else ""
+
+
+def _render(request: Request, template: str, mode: str) -> Response:
+    renderer: PageRenderer = request.app.state.pages
+    response = renderer.render(
+        request,
+        template,
+        mode=mode,
+        pin=prefilled_pin(request),
+        protocol_version=PROTOCOL_VERSION,
+    )
+    response.headers.update(PAGE_HEADERS)
+    return response
+
+
+async def join_page(request: Request) -> Response:
+    """GET /join[?pin=123456]: the phone page, from joining to the final rank."""
+    return _render(request, "player_join.html", "phone")
+
+
+async def shared_pc_page(request: Request) -> Response:
+    """GET /pc[?pin=123456]: the same game on a PC that people use in turn."""
+    return _render(request, "player_pc.html", "pc")
+
+
+routes: list[BaseRoute] = [
+    Route("/join", join_page, methods=["GET"]),
+    Route("/pc", shared_pc_page, methods=["GET"]),
+]

@@ -1,7 +1,503 @@
-"""Trainer-side pages: login, setup, console, projector and remote."""
+"""Trainer-side pages: login, setup, console, projector and remote.
+
+The POST handlers for /login, /logout and /setup live in `server.web.auth`; the
+pages here show their forms and post to them.  Starting and ending a game from the
+console are small form handlers of their own (same CSRF double-submit check).
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import contextlib
+import io
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
 
-routes: list[BaseRoute] = []
+import segno
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from server.accounts.store import Trainer
+from server.banks.loader import MEDIA_DIR
+from server.banks.model import (
+    AnyQuestion,
+    Bank,
+    CaseScenario,
+    LocalizedText,
+    MultiSelect,
+    Ordering,
+    Poll,
+    SingleChoice,
+    TrueFalse,
+    TypedAnswer,
+)
+from server.engine.quiz import CommandRefused, Phase
+from server.engine.settings import GameSettings
+from server.engine.views import texts
+from server.live.actor import GameActor
+from server.web.api import may_control
+from server.web.auth import CSRF_FIELD, csrf_ok, current_trainer, state_of
+from server.web.i18n import choose_language
+from server.web.pages import PageRenderer
+
+LETTERS = "ABCDEF"
+SHAPES = ("triangle", "diamond", "circle", "square", "star", "hexagon")
+NO_STORE = {"Cache-Control": "no-store"}
+# Each choice the form offers, with the msgid that explains it in one line.
+SCORING_CHOICES = (
+    ("speed", "Speed", "Right answers earn up to 1000 points; the faster, the more."),
+    ("accuracy", "Accuracy", "Every right answer earns 1000 points; speed only breaks ties."),
+)
+KIND_LABELS = {
+    "single": "Single choice",
+    "multi": "Multiple choice",
+    "truefalse": "True or false",
+    "order": "Put in order",
+    "typed": "Typed answer",
+    "poll": "Poll (not scored)",
+}
+CHECKBOXES = (
+    ("require_staff_id", "Ask each player for a staff ID"),
+    ("require_department", "Ask each player for a department"),
+    ("shuffle_options", "Shuffle the answer options"),
+    ("show_question_on_phones", "Show the question text on phones too"),
+    ("streak_bonus", "Streak bonus for several right answers in a row"),
+)
+
+
+# ---- helpers --------------------------------------------------------------------------
+
+
+def _pages(request: Request) -> PageRenderer:
+    renderer: PageRenderer = request.app.state.pages
+    return renderer
+
+
+def _render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    response = _pages(request).render(request, template, status=status, **context)
+    response.headers.update(NO_STORE)
+    return response
+
+
+def _to_login(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+def _message(
+    request: Request, status: int, title: str, text: str, trainer: Trainer | None = None
+) -> Response:
+    """A small page that says what went wrong (`title` and `text` are msgids)."""
+    return _render(
+        request, "trainer_message.html", status=status, title=title, text=text, trainer=trainer
+    )
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else "/console"
+
+
+def _address(join_url: str) -> str:
+    """What to type into a phone's address bar: host, port and /join, no scheme."""
+    parts = urlsplit(join_url)
+    return f"{parts.netloc}{parts.path}"
+
+
+# ---- views of bank content for the templates --------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionView:
+    letter: str
+    shape: str
+    text: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    number: int
+    id: str
+    kind: str
+    kind_label: str
+    text: str
+    points: int
+    time: int
+    image: str | None
+    options: list[OptionView] = field(default_factory=list)
+    accepted: list[str] = field(default_factory=list)
+    explanation: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: str
+    title: str
+    story: str
+    steps: list[QuestionView]
+
+
+@dataclass(frozen=True)
+class BankView:
+    id: str
+    title: str
+    description: str
+    status: str
+    source: str
+    languages: list[str]
+    tags: list[str]
+    default_time: int
+    question_count: int
+    case_count: int
+    has_language: bool  # the bank has text in the visitor's language
+
+
+def _option(index: int, text: LocalizedText, correct: bool, lang: str) -> OptionView:
+    return OptionView(LETTERS[index], SHAPES[index], text.get(lang), correct)
+
+
+def question_view(bank: Bank, number: int, q: AnyQuestion, lang: str) -> QuestionView:
+    options: list[OptionView] = []
+    accepted: list[str] = []
+    if isinstance(q, SingleChoice | MultiSelect):
+        options = [_option(i, o, i in q.correct_indexes, lang) for i, o in enumerate(q.options)]
+    elif isinstance(q, Poll):
+        options = [_option(i, o, False, lang) for i, o in enumerate(q.options)]
+    elif isinstance(q, Ordering):
+        # Listed in the right order; the steps are numbered, not lettered.
+        options = [
+            OptionView(str(i + 1), SHAPES[i], step.get(lang), True)
+            for i, step in enumerate(q.steps)
+        ]
+    elif isinstance(q, TrueFalse):
+        # "True" and "False" are msgids: the template translates them.
+        options = [
+            OptionView("A", SHAPES[0], "True", q.correct is True),
+            OptionView("B", SHAPES[1], "False", q.correct is False),
+        ]
+    elif isinstance(q, TypedAnswer):
+        accepted = list(q.accepted)
+    return QuestionView(
+        number=number,
+        id=q.id,
+        kind=q.type,
+        kind_label=KIND_LABELS[q.type],
+        text=q.text.get(lang),
+        points=q.points if q.scored else 0,
+        time=bank.time_for(q),
+        image=q.image,
+        options=options,
+        accepted=accepted,
+        explanation=q.explanation.get(lang) if q.explanation else None,
+    )
+
+
+def case_view(bank: Bank, case: CaseScenario, lang: str) -> CaseView:
+    steps = [question_view(bank, n, step, lang) for n, step in enumerate(case.steps, start=1)]
+    return CaseView(case.id, case.title.get(lang), case.story.get(lang), steps)
+
+
+def bank_view(bank: Bank, lang: str) -> BankView:
+    return BankView(
+        id=bank.id,
+        title=bank.title.get(lang),
+        description=bank.description.get(lang),
+        status=bank.status,
+        source=bank.source,
+        languages=list(bank.languages),
+        tags=list(bank.tags),
+        default_time=bank.default_time,
+        question_count=len(bank.questions),
+        case_count=len(bank.cases),
+        has_language=lang in bank.languages,
+    )
+
+
+@dataclass(frozen=True)
+class GameView:
+    game_id: str
+    pin: str
+    title: str
+    owner: str
+    phase: str
+    players: int
+    created_at: float
+
+
+def game_view(actor: GameActor, lang: str) -> GameView:
+    return GameView(
+        game_id=actor.info.game_id,
+        pin=actor.info.pin,
+        title=actor.info.bank.title.get(lang),
+        owner=actor.info.owner,
+        phase=actor.game.phase.value,
+        players=len(actor.game.players),
+        created_at=actor.info.created_at,
+    )
+
+
+# ---- login and first-run setup ------------------------------------------------------------
+
+
+async def login_page(request: Request) -> Response:
+    state = state_of(request)
+    if not await state.accounts.has_any_trainer():
+        return RedirectResponse("/setup", status_code=303)
+    target = _safe_next(request.query_params.get("next", "/console"))
+    trainer = await current_trainer(request)
+    return _render(request, "trainer_login.html", next=target, trainer=trainer)
+
+
+async def setup_page(request: Request) -> Response:
+    if await state_of(request).accounts.has_any_trainer():
+        return _message(
+            request,
+            200,
+            "Setup is already done",
+            "An administrator account exists. Sign in with it, or ask the administrator "
+            "for an account.",
+        )
+    return _render(request, "trainer_setup.html")
+
+
+# ---- the console ----------------------------------------------------------------------
+
+
+async def console_page(request: Request) -> Response:
+    trainer = await current_trainer(request)
+    if trainer is None:
+        return _to_login(request)
+    state = state_of(request)
+    lang = choose_language(request)
+    banks = [bank_view(b, lang) for b in sorted(state.catalog.banks.values(), key=lambda b: b.id)]
+    games = [
+        game_view(a, lang)
+        for a in state.registry.live_games()
+        if a.game.phase != Phase.ENDED and may_control(trainer, a.info.owner)
+    ]
+    games.sort(key=lambda g: g.created_at, reverse=True)
+    return _render(request, "trainer_console.html", trainer=trainer, banks=banks, games=games)
+
+
+def _form_values(form: FormData | None) -> dict[str, str]:
+    defaults = {"scoring": "speed", "time_mode": "bank", "time_per_question": "20"}
+    if form is None:
+        return {**defaults, "show_question_on_phones": "on"}
+    values = {key: str(value) for key, value in form.items() if isinstance(value, str)}
+    return {**defaults, **values}
+
+
+def _bank_page(
+    request: Request,
+    trainer: Trainer,
+    bank: Bank,
+    status: int = 200,
+    error: str | None = None,
+    form: FormData | None = None,
+) -> Response:
+    lang = choose_language(request)
+    return _render(
+        request,
+        "trainer_bank.html",
+        status=status,
+        trainer=trainer,
+        bank=bank_view(bank, lang),
+        questions=[question_view(bank, n, q, lang) for n, q in enumerate(bank.questions, 1)],
+        cases=[case_view(bank, c, lang) for c in bank.cases],
+        values=_form_values(form),
+        scoring_choices=SCORING_CHOICES,
+        checkboxes=CHECKBOXES,
+        error=error,
+    )
+
+
+async def bank_page(request: Request) -> Response:
+    trainer = await current_trainer(request)
+    if trainer is None:
+        return _to_login(request)
+    bank = state_of(request).catalog.banks.get(request.path_params["bank_id"])
+    if bank is None:
+        return _message(
+            request, 404, "Bank not found", "There is no question bank with this name.", trainer
+        )
+    return _bank_page(request, trainer, bank)
+
+
+def settings_from_form(form: FormData) -> GameSettings:
+    """The game settings a console form asks for; raises ValueError when they are wrong."""
+    time_limit: int | None = None
+    if form.get("time_mode") == "custom":
+        time_limit = int(str(form.get("time_per_question") or ""))
+    try:
+        return GameSettings.model_validate(
+            {
+                "scoring": str(form.get("scoring") or "speed"),
+                "time_per_question": time_limit,
+                **{name: name in form for name, _ in CHECKBOXES},
+            }
+        )
+    except ValidationError as error:
+        raise ValueError(str(error)) from error
+
+
+async def start_game(request: Request) -> Response:
+    """POST /console/games: create a live game and open its projector screen."""
+    trainer = await current_trainer(request)
+    if trainer is None:
+        return _to_login(request)
+    state = state_of(request)
+    form = await request.form()
+    bank = state.catalog.banks.get(str(form.get("bank_id") or ""))
+    if bank is None:
+        return _message(
+            request, 404, "Bank not found", "There is no question bank with this name.", trainer
+        )
+    if not csrf_ok(request, str(form.get(CSRF_FIELD) or "")):
+        error = "The form has expired. Check the settings and press Start again."
+        return _bank_page(request, trainer, bank, 403, error, form)
+    if not bank.questions:
+        error = "This bank has no quiz questions (only case scenarios)."
+        return _bank_page(request, trainer, bank, 422, error, form)
+    try:
+        settings = settings_from_form(form)
+    except ValueError:
+        error = "Time per question must be a whole number of seconds from 5 to 600."
+        return _bank_page(request, trainer, bank, 422, error, form)
+    actor = await state.registry.create_game(bank, settings, trainer.username)
+    return RedirectResponse(f"/host/{actor.info.game_id}", status_code=303)
+
+
+async def end_game(request: Request) -> Response:
+    """POST /console/games/{game_id}/end: the console's End button."""
+    trainer = await current_trainer(request)
+    if trainer is None:
+        return _to_login(request)
+    form = await request.form()
+    if not csrf_ok(request, str(form.get(CSRF_FIELD) or "")):
+        return _message(
+            request,
+            403,
+            "The form has expired",
+            "Go back, reload the page and try again.",
+            trainer,
+        )
+    actor = state_of(request).registry.games.get(request.path_params["game_id"])
+    if actor is None:
+        return _message(request, 404, "Game not found", "This game is not running.", trainer)
+    if not may_control(trainer, actor.info.owner):
+        return _not_owner(request, trainer)
+    bound = actor
+    # Already ended is fine: the console shows the list as it is now.
+    with contextlib.suppress(CommandRefused):
+        await bound.call(lambda: bound.dispatch(bound.game.end(time.time())))
+    return RedirectResponse("/console", status_code=303)
+
+
+# ---- projector and remote ---------------------------------------------------------------
+
+
+def _not_owner(request: Request, trainer: Trainer) -> Response:
+    return _message(
+        request,
+        403,
+        "Not your game",
+        "Only the trainer who started this game, or an administrator, can run it.",
+        trainer,
+    )
+
+
+async def _host_page(request: Request, template: str) -> Response:
+    trainer = await current_trainer(request)
+    if trainer is None:
+        return _to_login(request)
+    state = state_of(request)
+    actor = state.registry.games.get(request.path_params["game_id"])
+    if actor is None:
+        return _message(request, 404, "Game not found", "This game is not running.", trainer)
+    if not may_control(trainer, actor.info.owner):
+        return _not_owner(request, trainer)
+    lang = choose_language(request)
+    join_url = state.join_url(actor.info.pin)
+    config = {
+        "game_id": actor.info.game_id,
+        "host_token": actor.info.host_token,  # for the WebSocket hello; never shown
+        "pin": actor.info.pin,
+        "join_url": join_url,
+        "lang": lang,
+        "total": len(actor.game.plan),
+        "title": texts(actor.info.bank.title),
+    }
+    return _render(
+        request,
+        template,
+        trainer=trainer,
+        game=game_view(actor, lang),
+        config=config,
+        join_address=_address(join_url),
+    )
+
+
+async def projector_page(request: Request) -> Response:
+    return await _host_page(request, "host_projector.html")
+
+
+async def remote_page(request: Request) -> Response:
+    return await _host_page(request, "host_remote.html")
+
+
+def qr_svg(data: str) -> bytes:
+    code = segno.make(data, error="m")
+    buffer = io.BytesIO()
+    code.save(
+        buffer,
+        kind="svg",
+        border=2,
+        dark="#000000",
+        light="#ffffff",
+        xmldecl=False,
+        omitsize=True,
+        svgclass="qr",
+        title=data,
+    )
+    return buffer.getvalue()
+
+
+async def qr_code(request: Request) -> Response:
+    """GET /qr/{pin}.svg: the QR code of a live game's join page."""
+    state = state_of(request)
+    pin = request.path_params["pin"]
+    if state.registry.by_pin(pin) is None:
+        return Response("no such game", status_code=404, media_type="text/plain")
+    return Response(
+        qr_svg(state.join_url(pin)),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
+async def media_file(request: Request) -> Response:
+    """GET /media/{path}: images of the question banks (the banks folder's media/)."""
+    root = (Path(state_of(request).config.banks_dir) / MEDIA_DIR).resolve()
+    target = (root / request.path_params["path"]).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        return Response("not found", status_code=404, media_type="text/plain")
+    return FileResponse(target, headers={"Cache-Control": "max-age=3600"})
+
+
+routes: list[BaseRoute] = [
+    Route("/login", login_page, methods=["GET"]),
+    Route("/setup", setup_page, methods=["GET"]),
+    Route("/console", console_page, methods=["GET"]),
+    Route("/console/banks/{bank_id}", bank_page, methods=["GET"]),
+    Route("/console/games", start_game, methods=["POST"]),
+    Route("/console/games/{game_id}/end", end_game, methods=["POST"]),
+    Route("/host/{game_id}", projector_page, methods=["GET"]),
+    Route("/remote/{game_id}", remote_page, methods=["GET"]),
+    Route("/qr/{pin}.svg", qr_code, methods=["GET"]),
+    Route("/media/{path:path}", media_file, methods=["GET"]),
+]
