@@ -55,6 +55,15 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def wait_for_port(port: int) -> None:
+    for _ in range(200):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError("the server did not start")
+
+
 def cli(data_dir: Path, *args: str, stdin: str | None = None) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "server.cli", *args, "--data-dir", str(data_dir)],
@@ -115,6 +124,11 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=4, help="bot processes")
     parser.add_argument("--think", default="0.5-4")
     parser.add_argument("--accuracy", type=float, default=0.7)
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="run against the bare websockets broadcast server instead",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="qk-bench-"))
@@ -126,8 +140,15 @@ def main() -> int:
     token = cli(data, "trainers", "token", "bench")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
+    if args.baseline:
+        command = [
+            sys.executable,
+            str(Path(__file__).with_name("baseline_server.py")),
+            "--port",
+            str(port),
+        ]
+    else:
+        command = [
             sys.executable,
             "-m",
             "server.cli",
@@ -140,26 +161,23 @@ def main() -> int:
             str(data),
             "--banks",
             str(banks),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
+        ]
+    server = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
     )
     bots: list[subprocess.Popen[str]] = []
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_for_port(port)
         headers = {"Authorization": f"Bearer {token}"}
-        game = httpx.post(
-            f"{base}/api/v1/games",
-            headers=headers,
-            timeout=10,
-            json={"bank_id": "bench", "settings": {"time_per_question": 30}},
-        ).json()
+        if args.baseline:
+            game: dict[str, Any] = {"game_id": "baseline", "host_token": "x" * 16, "pin": "123456"}
+        else:
+            game = httpx.post(
+                f"{base}/api/v1/games",
+                headers=headers,
+                timeout=10,
+                json={"bank_id": "bench", "settings": {"time_per_question": 30}},
+            ).json()
         share = [args.players // args.processes] * args.processes
         share[0] += args.players - sum(share)
         for number, count in enumerate(share):
@@ -198,9 +216,12 @@ def main() -> int:
             json.loads((bot.communicate(timeout=120)[0] or "{}").strip().splitlines()[-1])
             for bot in bots
         ]
-        results = httpx.get(
-            f"{base}/api/v1/games/{game['game_id']}/results", headers=headers, timeout=30
-        ).json()
+        archived = -1  # the baseline keeps nothing
+        if not args.baseline:
+            results = httpx.get(
+                f"{base}/api/v1/games/{game['game_id']}/results", headers=headers, timeout=30
+            ).json()
+            archived = len(results["answers"])
         peak = rss_mb(server.pid)
     finally:
         for bot in bots:
@@ -218,6 +239,7 @@ def main() -> int:
     ]
     acks = [ms for summary in summaries for ms in summary["ack_latencies_ms"]]
     report = {
+        "server": "baseline" if args.baseline else "quizkiosk",
         "players": args.players,
         "bot_processes": args.processes,
         "questions": len(opened_at),
@@ -225,7 +247,7 @@ def main() -> int:
         "ack_ms": percentiles(acks),
         "answers_sent": sum(s["answers_sent"] for s in summaries),
         "answers_acked": sum(s["answers_acked"] for s in summaries),
-        "answers_archived": len(results["answers"]),
+        "answers_archived": archived,
         "refused": {
             k: sum(s["refused"].get(k, 0) for s in summaries)
             for k in {k for s in summaries for k in s["refused"]}
