@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 
@@ -12,11 +13,15 @@ from server.engine.settings import GameSettings
 from server.live.actor import GameActor, GameInfo, PlayerSession
 
 ENDED_PIN_MEMORY = 500  # how many ended PINs we still recognise as "ended"
+ENDED_GAME_KEEP_SECONDS = 3600  # players may still resume to the final screen this long
 
 
 class GameRegistry:
-    def __init__(self, archive: Archive) -> None:
+    def __init__(
+        self, archive: Archive, keep_ended_seconds: float = ENDED_GAME_KEEP_SECONDS
+    ) -> None:
         self.archive = archive
+        self.keep_ended_seconds = keep_ended_seconds
         self.games: dict[str, GameActor] = {}
         self._by_pin: dict[str, GameActor] = {}
         self._ended_pins: dict[str, str] = {}
@@ -63,6 +68,18 @@ class GameRegistry:
         self._ended_pins[actor.info.pin] = actor.info.game_id
         while len(self._ended_pins) > ENDED_PIN_MEMORY:
             self._ended_pins.pop(next(iter(self._ended_pins)))
+        # Ended games stay resumable for a while, then their memory is given back.
+        loop = asyncio.get_running_loop()
+        loop.call_later(self.keep_ended_seconds, lambda: loop.create_task(self._drop(actor)))
+
+    async def _drop(self, actor: GameActor) -> None:
+        if self.games.get(actor.info.game_id) is not actor:
+            return
+        del self.games[actor.info.game_id]
+        for session in actor.sessions.values():
+            self._tokens.pop(session.token, None)
+        await actor.wait_idle()
+        await actor.stop()
 
     def by_pin(self, pin: str) -> GameActor | None:
         return self._by_pin.get(pin)

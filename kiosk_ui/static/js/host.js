@@ -868,6 +868,19 @@ function wireProjector() {
       toggleLock();
     }
   });
+  // In full screen the control bar fades out while the mouse rests; keys still work.
+  let idleTimer = 0;
+  const wake = () => {
+    document.body.classList.remove("idle");
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      if (document.fullscreenElement && !$("host-controls").contains(document.activeElement)) {
+        document.body.classList.add("idle");
+      }
+    }, 3000);
+  };
+  for (const type of ["mousemove", "mousedown", "touchstart", "focusin"]) document.addEventListener(type, wake);
+  document.addEventListener("fullscreenchange", wake);
   window.addEventListener("resize", () => {
     requestAnimationFrame(() => fitScreen($(`screen-${screenFor(game.phase)}`)));
   });

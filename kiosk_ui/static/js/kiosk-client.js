@@ -95,8 +95,7 @@ export function connectLive(options) {
     reconnectNow() {
       if (stopped) return;
       attempt = 0;
-      if (api.isOpen()) return;
-      dropSocket();
+      if (socket) return; // open or still connecting: onOpen will follow
       open();
     },
   };
