@@ -8,7 +8,7 @@ archive writes; tests drive this class directly.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from server.banks.model import AnyQuestion, MultiSelect, Poll, SingleChoice, TrueFalse
@@ -233,6 +233,32 @@ class QuizGame:
 
     def standings(self) -> list[Standing]:
         return rank_players(list(self.players.values()))
+
+    def public_standings(self) -> list[Standing]:
+        """Standings as everybody may know them now.
+
+        While a question is open, the points of answers already given are left out:
+        a score that moved would tell a player whether their answer was right.
+        """
+        current = self.current
+        if self.phase != Phase.QUESTION or current is None or not current.answers:
+            return self.standings()
+        before = []
+        for player in self.players.values():
+            given = current.answers.get(player.id)
+            if given is None:
+                before.append(player)
+                continue
+            right = bool(given.correct)
+            before.append(
+                replace(
+                    player,
+                    score=player.score - given.points,
+                    correct_count=player.correct_count - right,
+                    correct_ms=player.correct_ms - (given.response_ms if right else 0),
+                )
+            )
+        return rank_players(before)
 
     def public_question(self) -> dict[str, object] | None:
         if self.current is None:

@@ -49,6 +49,7 @@ from server.protocol import encode
 
 log = logging.getLogger(__name__)
 COUNT_INTERVAL = 0.25  # seconds between answered-count updates to the host
+LOBBY_COUNT_INTERVAL = 1.0  # seconds between player-count updates to waiting phones
 T = TypeVar("T")
 
 
@@ -92,6 +93,7 @@ class GameActor:
         self._count_pending: AnsweredCount | None = None
         self._count_handle: asyncio.TimerHandle | None = None
         self._last_count_sent = 0.0
+        self._lobby_count_handle: asyncio.TimerHandle | None = None
         self._durable: dict[tuple[str, int], asyncio.Future[None]] = {}
         self._background: set[asyncio.Task[None]] = set()
 
@@ -118,7 +120,7 @@ class GameActor:
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
-        for handle in (self._timer, self._count_handle):
+        for handle in (self._timer, self._count_handle, self._lobby_count_handle):
             if handle is not None:
                 handle.cancel()
         for task in list(self._background):
@@ -203,6 +205,7 @@ class GameActor:
                     "count": len(self.game.players),
                 }
             )
+            self._schedule_lobby_count()
             session = self.sessions.pop(event.player_id, None)
             if session is not None and session.connection is not None:
                 session.connection.send(
@@ -210,7 +213,9 @@ class GameActor:
                 )
                 session.connection.close_soon(CLOSE_KICKED, "removed by the host")
         elif isinstance(event, LobbyChanged):
-            self._to_all({"type": "lobby", "locked": event.locked})
+            self._to_all(
+                {"type": "lobby", "locked": event.locked, "players": len(self.game.players)}
+            )
         elif isinstance(event, Started):
             self._spawn(self.archive.record_start(self.info.game_id, event.at))
         elif isinstance(event, QuestionOpened):
@@ -255,6 +260,22 @@ class GameActor:
         self._to_players(frame)
         for connection in list(self.hosts):
             connection.send(frame)
+
+    def _schedule_lobby_count(self) -> None:
+        # Phones waiting in the lobby see the room fill up; one frame a second at most,
+        # so a join wave of 300 phones is not 300 broadcasts.
+        if self._lobby_count_handle is None and self.game.phase == Phase.LOBBY:
+            self._lobby_count_handle = asyncio.get_running_loop().call_later(
+                LOBBY_COUNT_INTERVAL, self._flush_lobby_count
+            )
+
+    def _flush_lobby_count(self) -> None:
+        self._lobby_count_handle = None
+        if self.game.phase == Phase.LOBBY:
+            frame = encode(
+                {"type": "lobby", "locked": self.game.locked, "players": len(self.game.players)}
+            )
+            self._to_players(frame)
 
     def question_message(self, for_players: bool, now: float) -> dict[str, object] | None:
         payload = self.game.public_question()
@@ -432,7 +453,7 @@ class GameActor:
 
     def player_screen(self, player_id: str, now: float) -> dict[str, object]:
         game = self.game
-        standings = game.standings()
+        standings = game.public_standings()
         me = next((s for s in standings if s.player_id == player_id), None)
         screen: dict[str, object] = {
             "phase": game.phase.value,

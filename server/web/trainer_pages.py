@@ -50,7 +50,7 @@ SHAPES = ("triangle", "diamond", "circle", "square", "star", "hexagon")
 NO_STORE = {"Cache-Control": "no-store"}
 # Each choice the form offers, with the msgid that explains it in one line.
 SCORING_CHOICES = (
-    ("speed", "Speed", "Right answers earn up to 1000 points; the faster, the more."),
+    ("speed", "Speed", "Right answers earn 500 to 1000 points: the faster, the more."),
     ("accuracy", "Accuracy", "Every right answer earns 1000 points; speed only breaks ties."),
 )
 KIND_LABELS = {
@@ -66,7 +66,7 @@ CHECKBOXES = (
     ("require_department", "Ask each player for a department"),
     ("shuffle_options", "Shuffle the answer options"),
     ("show_question_on_phones", "Show the question text on phones too"),
-    ("streak_bonus", "Streak bonus for several right answers in a row"),
+    ("streak_bonus", "Streak bonus: +100 for each right answer in a row (up to +500)"),
 )
 
 

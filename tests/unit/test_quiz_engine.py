@@ -467,3 +467,19 @@ def test_scores_equal_the_sum_of_accepted_points_and_nothing_is_accepted_after_c
             game.next(now)
     for player in game.players.values():
         assert player.score == sum(p for (pid, _), p in accepted.items() if pid == player.id)
+
+
+def test_scores_shown_while_a_question_is_open_leave_out_its_answers() -> None:
+    # A phone that reconnects after answering must not learn from its score whether it
+    # was right before the reveal.
+    game = new_game([SINGLE, TYPED], scoring="accuracy")
+    game.join("p0", "P0", None, None, now=0.0)
+    game.join("p1", "P1", None, None, now=0.0)
+    game.start(now=0.0)
+    game.answer("p0", 0, right_answer(game), received_at=1.0, shown_at=0.0)
+    assert game.players["p0"].score == 1000
+    public = {s.player_id: (s.score, s.rank) for s in game.public_standings()}
+    assert public == {"p0": (0, 1), "p1": (0, 1)}
+    game.answer("p1", 0, wrong_answer(game), received_at=2.0, shown_at=0.0)  # closes it
+    revealed = {s.player_id: s.score for s in game.public_standings()}
+    assert revealed == {"p0": 1000, "p1": 0}

@@ -544,7 +544,7 @@ const projector = {
     this.renderBar();
     this.renderControls();
     this.renderCounts();
-    requestAnimationFrame(() => fitScreen($(`screen-${screen}`)));
+    requestAnimationFrame(() => fitScreen($(`screen-${screen}`), GROWS.includes(screen) ? 1.3 : 1));
   },
 
   renderBar() {
@@ -552,11 +552,13 @@ const projector = {
     $("bar-pin").hidden = !inGame || game.phase === "ended" || game.locked;
     const progress = $("bar-progress");
     const index = game.reveal ? game.reveal.index : game.question ? game.question.index : null;
-    progress.hidden = !(inGame && index !== null && game.phase !== "ended" && game.phase !== "podium");
+    progress.hidden = !(game.phase === "leaderboard" && index !== null); // elsewhere the screen says it
     if (index !== null) progress.textContent = questionNumber(index);
   },
 
   renderCounts() {
+    const list = $("player-list");
+    if (!list.closest("[hidden]")) list.classList.toggle("overflowing", list.scrollHeight > list.clientHeight + 4);
     $("bar-players").textContent = t("Players: %(count)s", { count: game.playerCount });
     $("joined-count").textContent = String(game.playerCount);
     $("lobby-empty").hidden = game.playerCount > 0;
@@ -571,16 +573,17 @@ const projector = {
     next.hidden = !live;
     next.disabled = !live;
     next.textContent = `${nextLabel()} ▶`;
+    $("next-key-hint").hidden = !live;
     const pause = $("pause-toggle");
     pause.hidden = game.phase !== "question";
     pause.replaceChildren(
-      document.createTextNode(game.paused ? `▶ ${t("Resume")} ` : `⏸ ${t("Pause")} `),
+      document.createTextNode(game.paused ? `▶ ${t("Resume")} ` : `${t("Pause")} `),
       el("kbd", "", "P"),
     );
     const lock = $("lock-toggle");
     lock.hidden = !live || game.phase === "podium";
     lock.setAttribute("aria-pressed", String(game.locked));
-    lock.textContent = game.locked ? `🔓 ${t("Unlock")}` : `🔒 ${t("Lock")}`;
+    lock.textContent = game.locked ? `${t("Unlock")}` : `${t("Lock")}`;
     $("end-button").hidden = !live;
   },
 
@@ -593,7 +596,8 @@ const projector = {
     const q = game.question;
     if (!q) return;
     $("q-number").textContent = questionNumber(q.index);
-    const kind = q.points === 0 && q.kind !== "poll" ? `${t(KIND_HINTS[q.kind] || "")} ${t("(not scored)")}` : t(KIND_HINTS[q.kind] || "");
+    const hint = q.kind === "typed" ? "" : t(KIND_HINTS[q.kind] || "");
+    const kind = q.points === 0 && q.kind !== "poll" ? `${hint} ${t("(not scored)")}`.trim() : hint;
     $("q-kind").textContent = q.points === 2 ? `${kind} ${t("Double points!")}` : kind;
     $("q-text").textContent = pick(q.text);
     const figure = $("q-figure");
@@ -649,11 +653,11 @@ const projector = {
       track.append(fill);
       const count = el("span", "bar-count", row.count);
       item.append(label, track, count);
+      const mark = el("span", "correct-mark");
       if (row.correct && reveal.kind !== "poll") {
-        item.append(el("span", "correct-mark", `✓ ${t("Right")}`));
-      } else {
-        item.append(el("span", "correct-mark placeholder", ""));
+        mark.append(el("span", "check", "✓"), el("span", "visually-hidden", t("right answer")));
       }
+      item.append(mark);
       item.setAttribute("aria-label", t("%(label)s: %(count)s answers", { label: `${row.letter} ${row.label}`.trim(), count: row.count })
         + (row.correct && reveal.kind !== "poll" ? `, ${t("right answer")}` : ""));
       chart.append(item);
@@ -751,11 +755,13 @@ function announceTime(seconds) {
   }
 }
 
-/** Shrink the type of a screen until it fits (long DMED questions on a 720p projector). */
-function fitScreen(section) {
+const GROWS = ["question", "reveal"];
+
+/** Size the type of a screen to fit: short questions grow, long DMED questions shrink. */
+function fitScreen(section, largest = 1) {
   if (!section || section.hidden) return;
-  let scale = 1;
-  section.style.setProperty("--fit", "1");
+  let scale = largest;
+  section.style.setProperty("--fit", String(scale));
   while (section.scrollHeight > section.clientHeight + 1 && scale > 0.5) {
     scale = Math.round((scale - 0.05) * 100) / 100;
     section.style.setProperty("--fit", String(scale));
@@ -775,19 +781,19 @@ const remote = {
     $("remote-phase").textContent = phaseLabel(game.phase);
     const index = game.reveal ? game.reveal.index : game.question ? game.question.index : null;
     $("remote-question").textContent = index === null ? "–" : `${index + 1} / ${game.total}`;
-    $("remote-locked").textContent = game.locked ? t("Locked") : t("Open");
+    $("remote-locked").hidden = !game.locked || game.phase === "ended";
     const live = ["lobby", "question", "reveal", "leaderboard", "podium"].includes(game.phase);
     const next = $("remote-next");
     next.disabled = !live;
     next.textContent = live ? `${nextLabel()} ▶` : phaseLabel(game.phase);
     const pause = $("remote-pause");
     pause.disabled = game.phase !== "question";
-    pause.textContent = game.paused ? `▶ ${t("Resume")}` : `⏸ ${t("Pause")}`;
+    pause.textContent = game.paused ? `▶ ${t("Resume")}` : `${t("Pause")}`;
     $("remote-close").disabled = game.phase !== "question";
     const lock = $("remote-lock");
     lock.disabled = !live;
     lock.setAttribute("aria-pressed", String(game.locked));
-    lock.textContent = game.locked ? `🔓 ${t("Unlock")}` : `🔒 ${t("Lock")}`;
+    lock.textContent = game.locked ? `${t("Unlock")}` : `${t("Lock")}`;
     $("remote-end").disabled = !live;
     this.renderCounts();
     this.tick();
@@ -842,7 +848,7 @@ function wireProjector() {
   document.addEventListener("fullscreenchange", () => {
     document.body.classList.toggle("is-fullscreen", Boolean(document.fullscreenElement));
     fullscreen.replaceChildren(
-      document.createTextNode(document.fullscreenElement ? `⛶ ${t("Exit full screen")} ` : `⛶ ${t("Full screen")} `),
+      document.createTextNode(document.fullscreenElement ? `${t("Exit full screen")} ` : `${t("Full screen")} `),
       el("kbd", "", "F"),
     );
   });
@@ -882,7 +888,8 @@ function wireProjector() {
   for (const type of ["mousemove", "mousedown", "touchstart", "focusin"]) document.addEventListener(type, wake);
   document.addEventListener("fullscreenchange", wake);
   window.addEventListener("resize", () => {
-    requestAnimationFrame(() => fitScreen($(`screen-${screenFor(game.phase)}`)));
+    const screen = screenFor(game.phase);
+    requestAnimationFrame(() => fitScreen($(`screen-${screen}`), GROWS.includes(screen) ? 1.3 : 1));
   });
 }
 

@@ -122,6 +122,7 @@ function show(name, options) {
   const changed = S.screen !== name;
   S.screen = name;
   app.dataset.screen = name;
+  document.body.dataset.screen = name; // lets the CSS compact the header around the buttons
   for (const screen of SCREENS) {
     const section = $("screen-" + screen);
     if (section) section.hidden = screen !== name;
@@ -129,7 +130,10 @@ function show(name, options) {
   // Name and score above every in-game screen but the question itself (room for the buttons).
   const inGame = !!S.player && ["join", "notice", "question"].indexOf(name) < 0;
   $("game-bar").hidden = !inGame;
-  if (PC) updateNextPersonButton();
+  if (PC) {
+    updateNextPersonButton();
+    if (name === "question" && !$("reset-confirm").hidden) closeConfirm(); // the game moved on
+  }
   if (changed) {
     hideAlert();
     window.scrollTo(0, 0);
@@ -143,7 +147,7 @@ function show(name, options) {
 
 function updateBar() {
   if (S.player) $("bar-name").textContent = S.player.name;
-  $("bar-score").textContent = formatNumber(S.score);
+  $("bar-score").textContent = S.score === null ? "–" : formatNumber(S.score);
 }
 
 function showAlert(code, extra) {
@@ -164,12 +168,17 @@ function hideAlert() {
 }
 
 function formatNumber(value) {
-  const number = Number(value) || 0;
-  try {
-    return number.toLocaleString(currentLanguage() === "en" ? "en-US" : currentLanguage() === "ru" ? "ru-RU" : "uz-UZ");
-  } catch (error) {
-    return String(number);
+  // 12,345 in English; 12 345 in Uzbek and Russian (no-break space). Not every phone's
+  // browser carries Uzbek number formats, so this is done by hand.
+  const number = Math.round(Number(value) || 0);
+  const digits = String(Math.abs(number));
+  const separator = currentLanguage() === "en" ? "," : "\u00a0";
+  let grouped = "";
+  for (let i = 0; i < digits.length; i += 1) {
+    if (i > 0 && (digits.length - i) % 3 === 0) grouped += separator;
+    grouped += digits.charAt(i);
   }
+  return (number < 0 ? "-" : "") + grouped;
 }
 
 // ---- join -----------------------------------------------------------------------------------
@@ -400,6 +409,10 @@ function applyScreen(screen) {
       if (screen.my_answer !== null && screen.my_answer !== undefined) {
         S.answered = { index: q.index, value: screen.my_answer };
         S.pending = null;
+        // The server's score already counts this answer: showing it now would tell right
+        // from wrong before the reveal. The result message brings the score.
+        S.score = null;
+        updateBar();
       } else if (S.answered && S.answered.index === q.index) {
         S.answered = null; // the server has no record of it: never pretend it was received
       }
@@ -527,7 +540,8 @@ function renderQuestion() {
   delete message.dataset.i18n;
   const area = clear($("q-answers"));
   const actions = clear($("q-actions"));
-  area.className = "answers kind-" + q.kind + (hasChoiceText(q) ? " with-text" : " no-text");
+  area.className =
+    "answers kind-" + q.kind + (hasChoiceText(q) ? " with-text" : " no-text") + (choices(q).length > 4 ? " many" : "");
   area.dataset.kind = q.kind;
   if (q.kind === "truefalse") renderTrueFalse(area);
   else if (q.kind === "typed") renderTyped(area, actions);
@@ -554,7 +568,7 @@ function hasChoiceText(q) {
   return choices(q).some((choice) => !!choice) && q.show_text_on_phones !== false;
 }
 
-function optionFace(index, texts, showText) {
+function optionFace(index, texts, showText, withKey) {
   // Letter + shape + colour, and the option text when the phone shows it.
   const letter = OPTION_LETTERS[index] || String(index + 1);
   const face = [
@@ -566,7 +580,7 @@ function optionFace(index, texts, showText) {
   } else {
     face.push(h("span", { class: "visually-hidden", i18n: ["Option %(letter)s", { letter: letter }] }));
   }
-  if (PC) face.push(h("kbd", { class: "opt-key", "aria-hidden": "true" }, String(index + 1)));
+  if (PC && withKey) face.push(h("kbd", { class: "opt-key", "aria-hidden": "true" }, String(index + 1)));
   return face;
 }
 
@@ -588,7 +602,7 @@ function renderChoices(area, actions, multi) {
         "aria-pressed": multi || PC ? "false" : null,
         onclick: () => (multi ? toggleMulti(index) : pickSingle(index, true)),
       },
-      optionFace(index, texts, showText),
+      optionFace(index, texts, showText, true),
       multi ? h("span", { class: "check", "aria-hidden": "true" }, "✓") : null,
     );
     area.appendChild(button);
@@ -682,7 +696,7 @@ function renderOrder(area, actions) {
           "data-option": index,
           onclick: () => placeStep(index),
         },
-        optionFace(index, texts, showText),
+        optionFace(index, texts, showText, true),
       ),
     );
   });
@@ -1446,12 +1460,12 @@ function retitle() {
 }
 
 async function start() {
+  $("browser-too-old").hidden = true;
   try {
     await loadLanguage(document.body.dataset.lang || document.documentElement.lang);
   } catch (error) {
     /* texts stay in the language the server rendered; JS-made texts fall back to English */
   }
-  $("browser-too-old").hidden = true;
   wireLanguageSwitch();
   onLanguage(() => {
     retitle();
