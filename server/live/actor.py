@@ -197,6 +197,7 @@ class GameActor:
                     "count": len(self.game.players),
                 }
             )
+            self._schedule_lobby_count()
         elif isinstance(event, Left):
             self._to_hosts(
                 {
