@@ -162,12 +162,22 @@ class GameActor:
         if old is not None and old is not connection:
             old.close_soon(CLOSE_REPLACED, "this player connected from another tab or device")
         session.connection = connection
+        self._player_status(session.player_id, connected=True)
         self.dispatch(self.game.set_connected(session.player_id, True, time.time()))
 
     def detach_player(self, session: PlayerSession, connection: Connection) -> None:
         if session.connection is connection:
             session.connection = None
+            self._player_status(session.player_id, connected=False)
             self.dispatch(self.game.set_connected(session.player_id, False, time.time()))
+
+    def _player_status(self, player_id: str, connected: bool) -> None:
+        # The lobby marks phones that dropped off; one small frame to the host(s).
+        player = self.game.players.get(player_id)
+        if player is not None and player.connected != connected:
+            self._to_hosts(
+                {"type": "player_status", "player_id": player_id, "connected": connected}
+            )
 
     def dispatch(self, events: list[Event]) -> list[Event]:
         """Fan out what the engine said happened; returns the events for the caller."""
@@ -397,7 +407,7 @@ class GameActor:
         for result in event.results:
             session = self.sessions.get(result.player_id)
             if session is not None and session.connection is not None:
-                session.connection.send(encode(result_message(result)))
+                session.connection.send(encode(result_message(result, len(event.results))))
 
     def _broadcast_board(self, event: LeaderboardShown) -> None:
         self._to_all(board_message(event.top, event.final, len(event.standings)))
@@ -472,7 +482,7 @@ class GameActor:
                 screen["reveal"] = {"type": "reveal", **closed.reveal}
                 mine = next((r for r in closed.results if r.player_id == player_id), None)
                 if mine is not None:
-                    screen["result"] = result_message(mine)
+                    screen["result"] = result_message(mine, len(closed.results))
         elif game.phase in (Phase.LEADERBOARD, Phase.PODIUM, Phase.ENDED):
             final = game.phase != Phase.LEADERBOARD
             screen["board"] = board_message(standings[: 3 if final else 10], final, len(standings))
@@ -480,7 +490,8 @@ class GameActor:
 
     def host_screen(self, now: float) -> dict[str, object]:
         screen = self.player_screen("", now)
-        if self.game.phase == Phase.QUESTION:
+        if self.game.phase in (Phase.QUESTION, Phase.REVEAL):
+            # The projector shows the question's texts under the reveal, too.
             screen["question"] = self.question_message(for_players=False, now=now)
             current = self.game.current
             if current is not None:
@@ -503,9 +514,10 @@ def ack_message(answer: AcceptedAnswer) -> dict[str, object]:
     return {"type": "answer_ack", "question": answer.question_index, "value": answer.payload}
 
 
-def result_message(result: Any) -> dict[str, object]:
+def result_message(result: Any, players: int) -> dict[str, object]:
     return {
         "type": "result",
+        "players": players,
         "correct": result.correct,
         "answered": result.answered,
         "points": result.points,

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
@@ -28,6 +28,11 @@ log = logging.getLogger("quizkiosk")
 
 async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
+
+
+async def home(request: Request) -> Response:
+    # Staff type the bare address from the projector: send them straight to joining.
+    return RedirectResponse("/join", status_code=307)
 
 
 def create_app(config: ServerConfig, base_url: str | None = None) -> Starlette:
@@ -58,6 +63,7 @@ def create_app(config: ServerConfig, base_url: str | None = None) -> Starlette:
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/", home, methods=["GET"]),
         Route("/login", auth.login_form, methods=["POST"]),
         Route("/logout", auth.logout_form, methods=["POST"]),
         Route("/setup", auth.setup_form, methods=["POST"]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
@@ -40,6 +41,11 @@ class PageRenderer:
     ) -> HTMLResponse:
         language = choose_language(request)
 
+        def lang_url(code: str) -> str:
+            # Keep ?pin= and ?next= when switching language.
+            params = {k: v for k, v in request.query_params.items() if k != "lang"}
+            return "?" + urlencode({**params, "lang": code})
+
         def translate(message: str, **values: Any) -> str:
             text = self.translator.gettext(language, message)
             return text % values if values else text
@@ -52,6 +58,7 @@ class PageRenderer:
             languages=LANGUAGES,
             language_names=LANGUAGE_NAMES,
             csrf_token=csrf,
+            lang_url=lang_url,
             request=request,
             **context,
         )

@@ -47,7 +47,17 @@ from server.web.pages import PageRenderer
 
 LETTERS = "ABCDEF"
 SHAPES = ("triangle", "diamond", "circle", "square", "star", "hexagon")
-NO_STORE = {"Cache-Control": "no-store"}
+# Pages are never stored (the projector page carries the host token) and never framed.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'; object-src 'none'"
+    ),
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+}
 # Each choice the form offers, with the msgid that explains it in one line.
 SCORING_CHOICES = (
     ("speed", "Speed", "Right answers earn 500 to 1000 points: the faster, the more."),
@@ -80,12 +90,14 @@ def _pages(request: Request) -> PageRenderer:
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
     response = _pages(request).render(request, template, status=status, **context)
-    response.headers.update(NO_STORE)
+    response.headers.update(PAGE_HEADERS)
     return response
 
 
 def _to_login(request: Request) -> Response:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET":
+        target = "/console"  # a form posted after the session expired: start from the console
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
@@ -247,7 +259,8 @@ def game_view(actor: GameActor, lang: str) -> GameView:
 async def login_page(request: Request) -> Response:
     state = state_of(request)
     if not await state.accounts.has_any_trainer():
-        return RedirectResponse("/setup", status_code=303)
+        lang = request.query_params.get("lang")
+        return RedirectResponse(f"/setup?lang={quote(lang)}" if lang else "/setup", 303)
     target = _safe_next(request.query_params.get("next", "/console"))
     trainer = await current_trainer(request)
     return _render(request, "trainer_login.html", next=target, trainer=trainer)
@@ -313,6 +326,8 @@ def _bank_page(
         scoring_choices=SCORING_CHOICES,
         checkboxes=CHECKBOXES,
         error=error,
+        # After a failed POST the language switch must lead back to the bank page.
+        switch_path=f"/console/banks/{bank.id}" if request.method == "POST" else None,
     )
 
 

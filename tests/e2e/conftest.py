@@ -41,7 +41,9 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running while it is open,
+# which would stop later tests in the same process from calling asyncio.run().
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     path = chromium_path()
     require_tool(path is not None, "Debian's chromium is not installed (apt-get install chromium)")
@@ -70,7 +72,11 @@ def screenshot(page: Any, name: str) -> Path:
 
 
 def serious_accessibility_violations(page: Any) -> list[dict[str, Any]]:
-    """Run axe-core (vendored from npm, injected from disk) and keep serious/critical ones."""
+    """Run axe-core (vendored from npm, injected from disk) and keep serious/critical ones.
+
+    The pages forbid inline scripts (CSP); contexts that run this are opened with
+    `bypass_csp=True` so the test can inject axe.
+    """
     page.add_script_tag(path=str(AXE))
     result: dict[str, Any] = page.evaluate(
         "async () => await axe.run(document, {resultTypes: ['violations']})"

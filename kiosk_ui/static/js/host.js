@@ -114,11 +114,19 @@ function confirmDialog(text) {
       return;
     }
     dialog.returnValue = "";
-    dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
+    dialog.addEventListener("close", () => {
+      // Mouse users get the page focus back, so Space means "next" again.
+      if (usingPointer && document.activeElement instanceof HTMLElement) document.activeElement.blur();
+      resolve(dialog.returnValue === "ok");
+    }, { once: true });
     dialog.showModal();
     $("confirm-cancel").focus();
   });
 }
+
+let usingPointer = false;
+document.addEventListener("pointerdown", () => { usingPointer = true; }, true);
+document.addEventListener("keydown", () => { usingPointer = false; }, true);
 
 // ---- the connection ---------------------------------------------------------------------
 
@@ -320,13 +328,15 @@ const KIND_HINTS = {
 // ---- commands --------------------------------------------------------------------------------
 
 let socket = null;
-let nextBlockedUntil = 0;
+// A "next" waits for the screen it asked for: a double press must not skip a screen.
+let nextPending = null; // {phase, index, until} while a "next" is on its way
 
 function sendNext() {
   if (!["lobby", "question", "reveal", "leaderboard", "podium"].includes(game.phase)) return;
-  const now = performance.now();
-  if (now < nextBlockedUntil) return; // a double press must not skip a screen
-  if (socket.send({ type: "next" })) nextBlockedUntil = now + 900;
+  const index = game.question ? game.question.index : -1;
+  const pending = nextPending;
+  if (pending && pending.phase === game.phase && pending.index === index && performance.now() < pending.until) return;
+  if (socket.send({ type: "next" })) nextPending = { phase: game.phase, index, until: performance.now() + 3000 };
 }
 
 function togglePause() {
@@ -411,10 +421,14 @@ function onMessage(message) {
       announce(t("The quiz has ended. Thank you!"));
       return view.render();
     case "error":
+      nextPending = null;
       if (message.code === "bad_host_token") {
+        // The server no longer knows this game (ended long ago, or the server restarted).
         game.phase = "gone";
         socket.stop();
-        view.render();
+        setStatus("offline");
+        $("connection-status").textContent = t("Game not found");
+        return view.render();
       }
       return showError(message.code, message.message);
     default:
@@ -504,12 +518,12 @@ const projector = {
   },
 
   playerChip(player) {
-    const item = el("li", "player-item");
+    const item = el("li", `player-item${player.connected === false ? " offline" : ""}`);
     item.dataset.playerId = player.id;
     const chip = el("button", "player-chip", player.name);
     chip.type = "button";
     chip.dataset.testid = "player-chip";
-    chip.setAttribute("aria-label", t("Remove %(name)s from the game?", { name: player.name }));
+    chip.setAttribute("aria-describedby", "kick-hint");
     chip.title = t("Click to remove this player");
     chip.addEventListener("click", () => kick(player));
     item.append(chip);
@@ -585,6 +599,7 @@ const projector = {
     lock.setAttribute("aria-pressed", String(game.locked));
     lock.textContent = game.locked ? `${t("Unlock")}` : `${t("Lock")}`;
     $("end-button").hidden = !live;
+    $("remote-link").hidden = game.phase === "gone";
   },
 
   renderLobby() {
@@ -837,7 +852,14 @@ function toggleFullscreen() {
   }
 }
 
+/** After a mouse click, give the focus back to the page so Space means "next" again. */
+function releaseFocusAfterClick(event) {
+  const control = event.target.closest && event.target.closest("button");
+  if (control && event.detail > 0) control.blur();
+}
+
 function wireProjector() {
+  $("host-controls").addEventListener("click", releaseFocusAfterClick);
   $("next-button").addEventListener("click", sendNext);
   $("pause-toggle").addEventListener("click", togglePause);
   $("lock-toggle").addEventListener("click", toggleLock);

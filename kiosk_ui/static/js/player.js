@@ -1079,6 +1079,7 @@ function onResult(m) {
   S.result = m;
   S.score = m.score;
   S.rank = m.rank;
+  if (typeof m.players === "number") S.players = m.players;
   updateBar();
   if (S.phase === "reveal") {
     showReveal();
