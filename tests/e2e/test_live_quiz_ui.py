@@ -144,6 +144,14 @@ def test_a_seminar_through_the_pages(browser: Any, ui_server: RunningServer) -> 
         pin = sign_in_and_start(projector, server)
         screenshot(projector, "projector-1920-lobby")
         assert_accessible(projector, "projector lobby")
+        # The trainer's phone remote: same session, phone size.
+        remote = projector.context.new_page()
+        remote.set_viewport_size(PHONE)
+        remote.goto(projector.url.replace("/host/", "/remote/"))
+        by_id(remote, "remote-next").wait_for(timeout=TIMEOUT)
+        screenshot(remote, "remote-360-lobby")
+        assert_accessible(remote, "remote")
+        remote.close()
 
         phone = new_page(PHONE)
         join(phone, server, "/join", pin, EVIL_NAME)
