@@ -269,3 +269,24 @@ def test_the_shared_pc_reset_leaves_nothing_of_the_previous_person(
         assert "Previous Person" not in page.content()
     finally:
         context.close()
+
+
+def test_the_projector_ends_a_game_only_after_confirming(
+    browser: Any, ui_server: RunningServer
+) -> None:
+    context = browser.new_context(viewport=PROJECTOR, bypass_csp=True, reduced_motion="reduce")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        sign_in_and_start(page, ui_server)
+        page.keyboard.press("e")
+        by_id(page, "confirm-dialog").wait_for(state="visible")
+        by_id(page, "confirm-cancel").click()
+        by_id(page, "screen-lobby").wait_for(state="visible")
+        page.keyboard.press("e")
+        by_id(page, "confirm-ok").click()
+        page.wait_for_function(
+            "() => document.querySelector('#stage')?.dataset.phase === 'ended'", timeout=TIMEOUT
+        )
+    finally:
+        context.close()
