@@ -53,6 +53,10 @@ LOBBY_COUNT_INTERVAL = 1.0  # seconds between player-count updates to waiting ph
 T = TypeVar("T")
 
 
+class GameStopped(RuntimeError):
+    """The game's actor has stopped (the game ended long ago, or the server is stopping)."""
+
+
 @dataclass(slots=True)
 class PlayerSession:
     player_id: str
@@ -101,6 +105,8 @@ class GameActor:
 
     async def call(self, command: Callable[[], T]) -> T:
         """Run `command` inside the actor, after every command posted before it."""
+        if self._task.done():
+            raise GameStopped("this game is no longer running")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         await self._inbox.put((command, future))
         return await future
@@ -117,6 +123,12 @@ class GameActor:
             self._reschedule_timer()
 
     async def stop(self) -> None:
+        # Whoever is still connected is told the game is over, not left hanging.
+        for session in self.sessions.values():
+            if session.connection is not None:
+                session.connection.close_soon(CLOSE_ENDED, "the game is over")
+        for connection in list(self.hosts):
+            connection.close_soon(CLOSE_ENDED, "the game is over")
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import time
 
 from starlette.websockets import WebSocket
 
 from server.engine.quiz import CommandRefused, Event
-from server.live.actor import GameActor
+from server.live.actor import GameActor, GameStopped
 from server.live.connection import Connection
 from server.protocol import (
     PROTOCOL_VERSION,
@@ -79,11 +80,16 @@ async def host_endpoint(websocket: WebSocket) -> None:
                     connection, "not_host", "send a 'host' message with the host token first"
                 )
             else:
-                await command(actor, connection, message)
+                try:
+                    await command(actor, connection, message)
+                except GameStopped:
+                    send_error(connection, "game_ended", "this game has ended")
+                    break
     finally:
         if actor is not None:
             bound = actor
-            await bound.call(lambda: bound.hosts.discard(connection))
+            with contextlib.suppress(GameStopped):
+                await bound.call(lambda: bound.hosts.discard(connection))
         await connection.finish()
 
 

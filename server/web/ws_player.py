@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from starlette.websockets import WebSocket
 
 from server.engine.players import JoinRefused
 from server.engine.quiz import CommandRefused
-from server.live.actor import GameActor, PlayerSession
+from server.live.actor import GameActor, GameStopped, PlayerSession
 from server.live.connection import Connection
 from server.protocol import (
     PROTOCOL_VERSION,
@@ -166,7 +167,8 @@ class PlayerLink:
     async def close(self) -> None:
         actor, session = self.actor, self.session
         if actor is not None and session is not None:
-            await actor.call(lambda: actor.detach_player(session, self.connection))
+            with contextlib.suppress(GameStopped):
+                await actor.call(lambda: actor.detach_player(session, self.connection))
         await self.connection.finish()
 
 
@@ -190,7 +192,12 @@ async def player_endpoint(websocket: WebSocket) -> None:
             except ProtocolError as error:
                 send_error(connection, error.code, error.message)
                 continue
-            if not await link.handle(message, received_at):
+            try:
+                keep_open = await link.handle(message, received_at)
+            except GameStopped:
+                send_error(connection, "game_ended", "this game has ended")
+                break
+            if not keep_open:
                 break
     finally:
         await link.close()

@@ -37,3 +37,24 @@ def test_pins_are_unique_and_ended_games_are_dropped_after_a_while(tmp_path: Pat
         await archive.close()
 
     asyncio.run(main())
+
+
+def test_a_stopped_game_refuses_commands_instead_of_hanging(tmp_path: Path) -> None:
+    from server.live.actor import GameStopped
+
+    async def main() -> None:
+        archive = SqliteArchive(tmp_path / "a.sqlite3")
+        await archive.open()
+        registry = GameRegistry(archive)
+        bank = load_banks([BANKS]).banks["every-type"]
+        actor = await registry.create_game(bank, GameSettings(), "nurse")
+        await actor.stop()
+        try:
+            await asyncio.wait_for(actor.call(lambda: None), timeout=1)
+        except GameStopped:
+            pass
+        else:
+            raise AssertionError("a stopped game accepted a command")
+        await archive.close()
+
+    asyncio.run(main())
