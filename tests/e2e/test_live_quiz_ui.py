@@ -279,6 +279,7 @@ def test_the_projector_ends_a_game_only_after_confirming(
         page = context.new_page()
         page.set_default_timeout(TIMEOUT)
         sign_in_and_start(page, ui_server)
+        page.locator("#connection-status[data-state=online]").wait_for()
         page.keyboard.press("e")
         by_id(page, "confirm-dialog").wait_for(state="visible")
         by_id(page, "confirm-cancel").click()

@@ -89,7 +89,12 @@ function confirmDialog(text) {
   $("confirm-text").textContent = text;
   return new Promise((resolve) => {
     dialog.returnValue = "";
-    dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
+    const onClose = () => {
+      if (dialog.open) return; // a close event still queued from the previous use
+      dialog.removeEventListener("close", onClose);
+      resolve(dialog.returnValue === "ok");
+    };
+    dialog.addEventListener("close", onClose);
     dialog.showModal();
     $("confirm-cancel").focus();
   });

@@ -114,11 +114,15 @@ function confirmDialog(text) {
       return;
     }
     dialog.returnValue = "";
-    dialog.addEventListener("close", () => {
+    const onClose = () => {
+      // A close event still queued from the previous use arrives while this one is open.
+      if (dialog.open) return;
+      dialog.removeEventListener("close", onClose);
       // Mouse users get the page focus back, so Space means "next" again.
       if (usingPointer && document.activeElement instanceof HTMLElement) document.activeElement.blur();
       resolve(dialog.returnValue === "ok");
-    }, { once: true });
+    };
+    dialog.addEventListener("close", onClose);
     dialog.showModal();
     $("confirm-cancel").focus();
   });
