@@ -77,7 +77,7 @@ def cli(data_dir: Path, *args: str, stdin: str | None = None) -> str:
 
 
 async def drive_host(
-    ws_url: str, game: dict[str, Any], players: int, question_timeout: float
+    ws_url: str, game: dict[str, Any], players: int, question_timeout: float, pause: float
 ) -> dict[int, float]:
     """Start the game and move through every question; returns when each question was sent."""
     opened_at: dict[int, float] = {}
@@ -109,6 +109,9 @@ async def drive_host(
             if kind == "reveal":
                 await host.send(json.dumps({"type": "next"}))
             elif kind == "leaderboard":
+                # A trainer looks at the leaderboard before pressing Space; without this
+                # pause the next question queues behind every phone's rank frame.
+                await asyncio.sleep(pause)
                 index += 1
                 opened_at[index] = time.time()
                 await host.send(json.dumps({"type": "next"}))
@@ -124,6 +127,12 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=4, help="bot processes")
     parser.add_argument("--think", default="0.5-4")
     parser.add_argument("--accuracy", type=float, default=0.7)
+    parser.add_argument(
+        "--host-pause",
+        type=float,
+        default=1.0,
+        help="seconds the host waits on each leaderboard before the next question",
+    )
     parser.add_argument(
         "--baseline",
         action="store_true",
@@ -211,7 +220,9 @@ def main() -> int:
                     text=True,
                 )
             )
-        opened_at = asyncio.run(drive_host(f"ws://127.0.0.1:{port}", game, args.players, 60))
+        opened_at = asyncio.run(
+            drive_host(f"ws://127.0.0.1:{port}", game, args.players, 60, args.host_pause)
+        )
         summaries = [
             json.loads((bot.communicate(timeout=120)[0] or "{}").strip().splitlines()[-1])
             for bot in bots
@@ -242,6 +253,7 @@ def main() -> int:
         "server": "baseline" if args.baseline else "quizkiosk",
         "players": args.players,
         "bot_processes": args.processes,
+        "host_pause_s": args.host_pause,
         "questions": len(opened_at),
         "fanout_ms": percentiles(fanout),
         "ack_ms": percentiles(acks),
