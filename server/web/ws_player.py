@@ -135,12 +135,10 @@ class PlayerLink:
         welcome = await actor.call(build)
         screen = welcome["screen"]
         question = screen.get("question") if isinstance(screen, dict) else None
+        self.connection.send(encode(welcome))
         if isinstance(question, dict):
             # Sent as its own frame too, so the time this phone first saw it is recorded.
-            self.connection.send(encode(welcome))
             actor.send_question_to(session, question)
-        else:
-            self.connection.send(encode(welcome))
 
     async def answer(self, message: Answer, received_at: float) -> None:
         actor, session = self.actor, self.session
