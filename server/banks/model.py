@@ -32,10 +32,50 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 6
 MIN_ORDER_STEPS, MAX_ORDER_STEPS = 3, 6
 MIN_CASE_STEPS, MAX_CASE_STEPS = 4, 10
 
+# Codes of `quizkiosk banks check --quality` (see server.banks.quality).  A
+# warning can be accepted after review with `quality_ok: {code: reason}` where
+# the warning is located: on the bank for the bank-wide counts, on a question
+# or case step for what is wrong with that item.  A repeated distractor may be
+# accepted on each question or, for every repeat at once, on the bank.
+QUALITY_CODES: tuple[str, ...] = (
+    "key-position",
+    "longest-correct",
+    "absolute-word",
+    "near-duplicate",
+    "throwaway-distractor",
+)
+BANK_QUALITY_CODES: tuple[str, ...] = ("key-position", "longest-correct", "throwaway-distractor")
+QUESTION_QUALITY_CODES: tuple[str, ...] = (
+    "longest-correct",
+    "absolute-word",
+    "near-duplicate",
+    "throwaway-distractor",
+)
+
 
 class _Strict(BaseModel):
     # Typos in a bank must not pass silently: unknown fields are errors.
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_quality_ok(
+    value: dict[str, str], allowed: tuple[str, ...], here: str, there: str
+) -> dict[str, str]:
+    """Known codes, each with the reason a reviewer gave for accepting it."""
+    checked: dict[str, str] = {}
+    for code, reason in value.items():
+        if code not in QUALITY_CODES:
+            raise ValueError(
+                f"unknown quality code '{code}' (expected one of: {', '.join(QUALITY_CODES)})"
+            )
+        if code not in allowed:
+            raise ValueError(
+                f"'{code}' is not checked on {here}; accept it in the quality_ok of {there}"
+            )
+        if not reason.strip():
+            raise ValueError(f"quality_ok '{code}' needs the reason it was accepted after review")
+        checked[code] = reason.strip()
+    return checked
 
 
 class LocalizedText(_Strict):
@@ -86,6 +126,12 @@ class _QuestionBase(_Strict):
     points: Literal[0, 1, 2] = 1
     tags: list[Tag] = Field(default_factory=list)
     image: str | None = None
+    quality_ok: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("quality_ok")
+    @classmethod
+    def _quality_codes_known(cls, value: dict[str, str]) -> dict[str, str]:
+        return _check_quality_ok(value, QUESTION_QUALITY_CODES, "a question", "the bank")
 
     @field_validator("image")
     @classmethod
@@ -228,8 +274,14 @@ class Bank(_Strict):
     status: Literal["draft", "sample", "reviewed"] = "sample"
     source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     languages: list[Language] = Field(default_factory=lambda: list[Language](["uz"]))
+    quality_ok: dict[str, str] = Field(default_factory=dict)
     questions: list[Question] = Field(default_factory=list)
     cases: list[CaseScenario] = Field(default_factory=list)
+
+    @field_validator("quality_ok")
+    @classmethod
+    def _quality_codes_known(cls, value: dict[str, str]) -> dict[str, str]:
+        return _check_quality_ok(value, BANK_QUALITY_CODES, "the bank", "the question or step")
 
     @field_validator("languages")
     @classmethod

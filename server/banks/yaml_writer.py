@@ -44,6 +44,14 @@ QUESTION_KEYS = (
     "points",
     "tags",
     "image",
+    "quality_ok",
+)
+# A bank's reviewed `quality_ok` notes (rare) are written just before its
+# questions, where a reader of the file meets them first.
+_BANK_ORDER = (
+    *BANK_KEYS[: BANK_KEYS.index("questions")],
+    "quality_ok",
+    *BANK_KEYS[BANK_KEYS.index("questions") :],
 )
 CASE_KEYS = ("id", "title", "story", "tags", "image", "steps")
 
@@ -127,14 +135,14 @@ def _model_data(model: BaseModel) -> dict[str, object]:
 
 def _key_order(model: BaseModel) -> tuple[str, ...]:
     if isinstance(model, Bank):
-        return BANK_KEYS
+        return _BANK_ORDER
     if isinstance(model, CaseScenario):
         return CASE_KEYS
     return QUESTION_KEYS
 
 
 def _omitted(name: str, value: object) -> bool:
-    if value is None or value == []:
+    if value is None or value == [] or value == {}:
         return True
     return name in _QUIET_DEFAULTS and value == _QUIET_DEFAULTS[name]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from server.banks.loader import BUNDLED_BANKS_DIR, load_banks
+from server.banks.loader import BUNDLED_BANKS_DIR, BankCatalog, load_banks
 from server.banks.problems import Problem
 
 BANKS_ENV = "QUIZKIOSK_BANKS"
@@ -33,6 +34,12 @@ def register(commands: Any) -> None:
         type=Path,
         metavar="PATH",
         help="bank files or folders (default: the banks folder)",
+    )
+    check.add_argument(
+        "--quality",
+        action="store_true",
+        help="also warn about answer cues, repeated questions and throwaway options "
+        "(see docs/question-banks.md, Quality check)",
     )
     _banks_dir_option(check)
     check.set_defaults(handler=run_check)
@@ -104,8 +111,41 @@ def run_check(args: argparse.Namespace) -> int:
     _print_problems(catalog.problems)
     errors = sum(len(f.errors) for f in catalog.files)
     warnings = len(catalog.problems) - errors
-    print(f"{len(catalog.files)} files checked: {errors} errors, {warnings} warnings")
+    summary = f"{len(catalog.files)} files checked: {errors} errors, {warnings} warnings"
+    if args.quality:
+        summary += _print_quality(catalog)
+    print(summary)
+    # Quality warnings are advice for the reviewer, never a reason to fail.
     return 1 if errors else 0
+
+
+def _print_quality(catalog: BankCatalog) -> str:
+    """Print the open quality warnings; the end of the summary line that counts them."""
+    from server.banks.quality import BankSource, check_quality, open_warnings
+
+    sources: list[BankSource] = []
+    for bank_file in catalog.files:
+        if bank_file.bank is None:
+            continue
+        # Read again only for the line numbers; a file gone since loading keeps none.
+        try:
+            text = bank_file.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            sources.append(BankSource(bank_file.bank, str(bank_file.path)))
+        else:
+            sources.append(BankSource.from_text(bank_file.bank, str(bank_file.path), text))
+    found = check_quality(sources)
+    shown = open_warnings(found)
+    for warning in shown:
+        print(warning)
+    by_code = Counter(w.code for w in shown)
+    if by_code:
+        print(
+            "quality warnings by code: " + ", ".join(f"{c} {n}" for c, n in sorted(by_code.items()))
+        )
+    accepted = len(found) - len(shown)
+    note = f" ({accepted} accepted with quality_ok)" if accepted else ""
+    return f", {len(shown)} quality warnings{note}"
 
 
 def run_import(args: argparse.Namespace) -> int:
