@@ -14,6 +14,9 @@ WS_IMPLEMENTATION = "websockets-sansio"  # chosen explicitly; see docs/deploymen
 WS_MAX_BYTES = 64 * 1024  # hard cap per frame; 16 KiB..64 KiB gets a polite error instead
 
 
+TRUSTED_PROXIES_ENV = "QUIZKIOSK_TRUSTED_PROXIES"
+
+
 def default_data_dir() -> Path:
     """Per-user data folder: $QUIZKIOSK_DATA_DIR, else $XDG_DATA_HOME/quizkiosk."""
     configured = os.environ.get(DATA_DIR_ENV)
@@ -22,6 +25,15 @@ def default_data_dir() -> Path:
     xdg = os.environ.get("XDG_DATA_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
     return base / "quizkiosk"
+
+
+def default_trusted_proxies() -> tuple[str, ...]:
+    return parse_proxy_list(os.environ.get(TRUSTED_PROXIES_ENV, ""))
+
+
+def parse_proxy_list(text: str) -> tuple[str, ...]:
+    """`127.0.0.1, 10.0.0.5` -> ('127.0.0.1', '10.0.0.5'); blanks dropped."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
 def default_banks_dir() -> Path:
@@ -38,10 +50,23 @@ class ServerConfig:
     ws_compression: bool = False
     # Public address players should open, when it is not the first LAN address.
     public_url: str | None = None
+    # Wrong PINs per client address per minute (WebSocket joins).
     join_attempts_per_minute: int = 20
+    # Login and setup-code attempts per minute: per client address and per account name.
     login_attempts_per_minute: int = 10
+    login_attempts_per_account_per_minute: int = 10
     messages_per_second: float = 5.0
     message_burst: int = 15
+    # A socket that has not sent `join`/`resume`/`host` within this many seconds is closed.
+    join_timeout_seconds: float = 30.0
+    # Open WebSockets per client address (a shared PC uses one; a phone one or two).
+    max_sockets_per_address: int = 100
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed. Empty:
+    # nobody's (the socket's peer address is the client).
+    trusted_proxies: tuple[str, ...] = ()
+    # Request bodies: HTML forms, JSON API calls.
+    max_form_bytes: int = 64 * 1024
+    max_json_bytes: int = 1024 * 1024
 
     @property
     def database_path(self) -> Path:

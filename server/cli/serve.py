@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ipaddress
+import socket
 from pathlib import Path
 from typing import Any
 
 import ifaddr
 import uvicorn
+from starlette.applications import Starlette
 
 from server.accounts.store import TrainerStore
 from server.archive.sqlite import SqliteArchive
@@ -19,8 +21,10 @@ from server.config import (
     ServerConfig,
     default_banks_dir,
     default_data_dir,
+    default_trusted_proxies,
+    parse_proxy_list,
 )
-from server.web.app import create_app
+from server.web.app import create_app, stop_serving
 
 
 def register(commands: Any) -> None:
@@ -31,7 +35,8 @@ def register(commands: Any) -> None:
         "--data-dir",
         type=Path,
         default=None,
-        help="where results are kept (default: $QUIZKIOSK_DATA_DIR or ~/.local/share/quizkiosk)",
+        help="where results are kept (default: $QUIZKIOSK_DATA_DIR, else "
+        "$XDG_DATA_HOME/quizkiosk, else ~/.local/share/quizkiosk)",
     )
     serve.add_argument(
         "--banks",
@@ -43,6 +48,28 @@ def register(commands: Any) -> None:
         "--ws-compression",
         action="store_true",
         help="turn on WebSocket per-message compression (costs memory per player)",
+    )
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=None,
+        metavar="ADDRESS",
+        help="a reverse proxy (e.g. nginx at 127.0.0.1) whose X-Forwarded-For is believed; "
+        "repeat or separate with commas (default: $QUIZKIOSK_TRUSTED_PROXIES, else none)",
+    )
+    serve.add_argument(
+        "--join-timeout",
+        type=float,
+        default=ServerConfig.join_timeout_seconds,
+        metavar="SECONDS",
+        help="close sockets that have not joined within this time (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--max-sockets-per-address",
+        type=int,
+        default=ServerConfig.max_sockets_per_address,
+        metavar="N",
+        help="open WebSockets allowed per client address (default: %(default)s)",
     )
     serve.set_defaults(handler=run_serve)
 
@@ -72,13 +99,36 @@ async def _setup_code(config: ServerConfig) -> str | None:
         await archive.close()
 
 
+class KioskServer(uvicorn.Server):
+    """uvicorn's server, with our own first step in a graceful stop: clients hear
+    "server restarting" (4012) from us before uvicorn would close them with 1012."""
+
+    def __init__(self, config: uvicorn.Config, app: Starlette) -> None:
+        super().__init__(config)
+        self.kiosk_app = app
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        state = getattr(self.kiosk_app.state, "kiosk", None)
+        if state is not None:
+            await stop_serving(state)
+        await super().shutdown(sockets)
+
+
 def run_serve(args: argparse.Namespace) -> int:
+    trusted = (
+        tuple(p for value in args.trusted_proxy for p in parse_proxy_list(value))
+        if args.trusted_proxy
+        else default_trusted_proxies()
+    )
     config = ServerConfig(
         data_dir=args.data_dir or default_data_dir(),
         banks_dir=args.banks or default_banks_dir(),
         host=args.host,
         port=args.port,
         ws_compression=args.ws_compression,
+        trusted_proxies=trusted,
+        join_timeout_seconds=args.join_timeout,
+        max_sockets_per_address=args.max_sockets_per_address,
     )
     config.data_dir.mkdir(parents=True, exist_ok=True)
     urls = player_urls(config.host, config.port)
@@ -93,14 +143,22 @@ def run_serve(args: argparse.Namespace) -> int:
             flush=True,
         )
     app = create_app(config, base_url=urls[0])
-    uvicorn.run(
+    server = KioskServer(
+        uvicorn.Config(
+            app,
+            host=config.host,
+            port=config.port,
+            ws=WS_IMPLEMENTATION,
+            ws_max_size=WS_MAX_BYTES,
+            ws_per_message_deflate=config.ws_compression,
+            log_level="warning",
+            lifespan="on",
+            # Forwarded client addresses are believed only from the configured proxies;
+            # with none, the socket's peer is the client (no header can change it).
+            proxy_headers=bool(config.trusted_proxies),
+            forwarded_allow_ips=list(config.trusted_proxies) or None,
+        ),
         app,
-        host=config.host,
-        port=config.port,
-        ws=WS_IMPLEMENTATION,
-        ws_max_size=WS_MAX_BYTES,
-        ws_per_message_deflate=config.ws_compression,
-        log_level="warning",
-        lifespan="on",
     )
+    server.run()
     return 0

@@ -70,6 +70,8 @@ def validate_answer(question: AnyQuestion, answer: object) -> None:
     elif isinstance(question, MultiSelect):
         if not isinstance(answer, list):
             raise InvalidAnswer("expected a list of option numbers")
+        if not answer:
+            raise InvalidAnswer("pick at least one option")
         for index in answer:
             _require_index(index, len(question.options))
         if len(set(answer)) != len(answer):
@@ -84,7 +86,7 @@ def validate_answer(question: AnyQuestion, answer: object) -> None:
         if not isinstance(answer, str):
             raise InvalidAnswer("expected text")
         if len(answer) > MAX_TYPED_LENGTH:
-            raise InvalidAnswer(f"answer longer than {MAX_TYPED_LENGTH} characters")
+            raise InvalidAnswer(f"a typed answer can be at most {MAX_TYPED_LENGTH} characters long")
 
 
 def _require_index(value: object, count: int) -> None:

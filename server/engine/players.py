@@ -29,6 +29,9 @@ class Player:
     correct_count: int = 0
     correct_ms: int = 0  # total response time of correct answers: breaks ties
     connected: bool = True
+    # Left on purpose (`leave`, e.g. "next person" on a shared PC): stays in the
+    # results but is no longer waited for; coming back with the token undoes it.
+    left: bool = False
     answered: set[int] = field(default_factory=set)
 
 

@@ -69,6 +69,13 @@ class Left:
 
 
 @dataclass(frozen=True, slots=True)
+class Returned:
+    """A player who had left came back with their resume token."""
+
+    player: Player
+
+
+@dataclass(frozen=True, slots=True)
 class LobbyChanged:
     locked: bool
 
@@ -150,6 +157,7 @@ class Ended:
 
 Event = (
     Joined
+    | Returned
     | Left
     | LobbyChanged
     | Started
@@ -173,10 +181,13 @@ class _OpenQuestion:
     pauses: list[tuple[float, float]] = field(default_factory=list)  # (start, end)
     paused_at: float | None = None
     answers: dict[str, AcceptedAnswer] = field(default_factory=dict)
-    # Connected players who have not answered yet: kept up to date so that the
-    # "everyone has answered" check costs O(1) per answer, not O(players).
+    # Players in the game who have not answered yet, connected or not (a Wi-Fi blip
+    # is not an answer): kept up to date so that the "everyone has answered" check
+    # costs O(1) per answer, not O(players).
     waiting: set[str] = field(default_factory=set)
     closed: bool = False
+    # Why it closed: "deadline", "everyone_answered" or "host".
+    closed_by: str | None = None
 
     def paused_between(self, start: float, end: float) -> float:
         total = 0.0
@@ -216,7 +227,7 @@ class QuizGame:
         self.started_at: float | None = None
         self.ended_at: float | None = None
         self._join_order = 0
-        self._connected_count = 0
+        self._present_count = 0  # players in the game who have not left
 
     # ---- queries ---------------------------------------------------------------
 
@@ -230,6 +241,11 @@ class QuizGame:
         if self.phase == Phase.QUESTION and self.current and not self.current.closed:
             return self.current.deadline
         return None
+
+    @property
+    def present_count(self) -> int:
+        """Players in the game now (joined, not kicked, not left)."""
+        return self._present_count
 
     def standings(self) -> list[Standing]:
         return rank_players(list(self.players.values()))
@@ -317,7 +333,7 @@ class QuizGame:
         self._join_order += 1
         player = Player(player_id, clean, staff, dept, now, self._join_order)
         self.players[player_id] = player
-        self._connected_count += 1
+        self._present_count += 1
         if self.current is not None and not self.current.closed:
             self.current.waiting.add(player_id)
         self._names.add(key)
@@ -326,18 +342,35 @@ class QuizGame:
         return [Joined(player)]
 
     def set_connected(self, player_id: str, connected: bool, now: float) -> list[Event]:
+        """A player's connection came or went. Dropping off changes nothing in the game:
+        the question stays open for them until it closes for everyone."""
         player = self.players.get(player_id)
-        if player is None or player.connected == connected:
+        if player is None:
             return []
         player.connected = connected
-        self._connected_count += 1 if connected else -1
-        current = self.current
-        if current is not None and not current.closed:
-            if connected and player_id not in current.answers:
+        if connected and player.left:
+            player.left = False
+            self._present_count += 1
+            current = self.current
+            if current is not None and not current.closed and player_id not in current.answers:
                 current.waiting.add(player_id)
-            else:
-                current.waiting.discard(player_id)
-        return self._maybe_close_when_all_answered(now)
+            return [Returned(player), self._count()]
+        return []
+
+    def leave(self, player_id: str, now: float) -> list[Event]:
+        """The player left on purpose: they keep their results and are no longer waited for."""
+        player = self.players.get(player_id)
+        if player is None or player.left:
+            return []
+        player.left = True
+        player.connected = False
+        self._present_count -= 1
+        if self.current is not None:
+            self.current.waiting.discard(player_id)
+        events: list[Event] = [Left(player_id, kicked=False)]
+        if self.phase == Phase.QUESTION:
+            events.append(self._count())
+        return events + self._maybe_close_when_all_answered(now)
 
     # ---- host commands --------------------------------------------------------
 
@@ -366,7 +399,7 @@ class QuizGame:
     def close(self, now: float) -> list[Event]:
         self._require(Phase.QUESTION, "close the question")
         assert self.current is not None
-        return self._close(now)
+        return self._close(now, "host")
 
     def pause(self, now: float) -> list[Event]:
         self._require(Phase.QUESTION, "pause")
@@ -395,8 +428,8 @@ class QuizGame:
         if player is None:
             raise CommandRefused("unknown_player", "no such player in this game")
         self.kicked.add(player_id)
-        if player.connected:
-            self._connected_count -= 1
+        if not player.left:
+            self._present_count -= 1
         if self.current is not None:
             self.current.waiting.discard(player_id)
         key = name_key(player.name)
@@ -405,7 +438,10 @@ class QuizGame:
         if player.staff_id:
             self._staff_ids.discard(name_key(player.staff_id))
             self._banned_staff_ids.add(name_key(player.staff_id))
-        return [Left(player_id, kicked=True), *self._maybe_close_when_all_answered(now)]
+        events: list[Event] = [Left(player_id, kicked=True)]
+        if self.phase == Phase.QUESTION:
+            events.append(self._count())
+        return events + self._maybe_close_when_all_answered(now)
 
     def set_locked(self, locked: bool) -> list[Event]:
         if self.phase == Phase.ENDED:
@@ -418,7 +454,7 @@ class QuizGame:
             raise CommandRefused("game_ended", "the game has already ended")
         events: list[Event] = []
         if self.phase == Phase.QUESTION:
-            events += self._close(now)
+            events += self._close(now, "host")
         self.phase = Phase.ENDED
         self.ended_at = now
         return [*events, Ended(now, self.standings())]
@@ -431,9 +467,13 @@ class QuizGame:
         question_index: int,
         value: object,
         received_at: float,
-        shown_at: float,
     ) -> list[Event]:
-        """An answer sent `received_at`, to the question first sent to this player `shown_at`."""
+        """An answer the server received at `received_at`.
+
+        Response time runs from when the question was opened (the moment it was
+        sent to everyone), whatever the player's connection did since: a phone
+        that reconnects mid-question does not get a fresh clock.
+        """
         player = self.players.get(player_id)
         if player is None:
             code = "kicked" if player_id in self.kicked else "not_joined"
@@ -444,17 +484,19 @@ class QuizGame:
         earlier = current.answers.get(player_id)
         if earlier is not None:
             return [AnswerAccepted(earlier, repeat=True)]
-        if current.closed or self.phase != Phase.QUESTION:
-            raise CommandRefused("question_closed", "this question is closed")
+        # After the deadline it is "too late" whether or not the reveal has gone out yet;
+        # "closed" is for a question closed before its deadline (host, everyone answered).
         if current.deadline is not None and received_at > current.deadline:
             raise CommandRefused("too_late", "time is up for this question")
+        if current.closed or self.phase != Phase.QUESTION:
+            raise CommandRefused("question_closed", "this question is closed")
         played = current.played
         try:
             bank_value = to_bank_answer(played, value)
             verdict = check_answer(played.question, bank_value)
         except InvalidAnswer as error:
             raise CommandRefused("invalid_answer", str(error)) from error
-        shown = max(shown_at, current.opened_at)
+        shown = current.opened_at
         waited = received_at - shown - current.paused_between(shown, received_at)
         response_ms = max(0, round(waited * 1000))
         result = award(
@@ -492,7 +534,7 @@ class QuizGame:
         """The clock: closes the open question once its deadline has passed."""
         deadline = self.next_deadline
         if deadline is not None and now >= deadline:
-            return self._close(now)
+            return self._close(now, "deadline")
         return []
 
     # ---- internals -------------------------------------------------------------
@@ -504,7 +546,7 @@ class QuizGame:
     def _open(self, index: int, now: float) -> list[Event]:
         played = self.plan[index]
         deadline = now + played.time_limit
-        waiting = {p.id for p in self.players.values() if p.connected}
+        waiting = {p.id for p in self.players.values() if not p.left}
         self.current = _OpenQuestion(played, opened_at=now, deadline=deadline, waiting=waiting)
         self.phase = Phase.QUESTION
         payload = self.public_question()
@@ -514,7 +556,7 @@ class QuizGame:
     def _count(self) -> AnsweredCount:
         current = self.current
         answered = len(current.answers) if current else 0
-        expected = answered + len(current.waiting) if current else self._connected_count
+        expected = answered + len(current.waiting) if current else self._present_count
         return AnsweredCount(answered, expected)
 
     def _maybe_close_when_all_answered(self, now: float) -> list[Event]:
@@ -523,12 +565,13 @@ class QuizGame:
             return []
         if current.waiting or not current.answers:
             return []
-        return self._close(now)
+        return self._close(now, "everyone_answered")
 
-    def _close(self, now: float) -> list[Event]:
+    def _close(self, now: float, reason: str) -> list[Event]:
         current = self.current
         assert current is not None
         current.closed = True
+        current.closed_by = reason
         if current.paused_at is not None:
             current.pauses.append((current.paused_at, now))
             current.paused_at = None
@@ -543,7 +586,10 @@ class QuizGame:
         answers = current.answers
         distribution = _distribution(played, list(answers.values()))
         correct = sum(1 for a in answers.values() if a.correct)
-        reveal = reveal_payload(played, distribution, len(answers), correct)
+        reveal = {
+            **reveal_payload(played, distribution, len(answers), correct),
+            "closed_by": current.closed_by,
+        }
         scored = played.question.scored
         results = []
         for standing in self.standings():

@@ -14,7 +14,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from server.archive.records import (
@@ -41,10 +41,17 @@ from server.engine.quiz import (
     QuestionOpened,
     QuizGame,
     Resumed,
+    Returned,
     Started,
 )
 from server.engine.views import texts
-from server.live.connection import CLOSE_ENDED, CLOSE_KICKED, CLOSE_REPLACED, Connection
+from server.live.connection import (
+    CLOSE_ENDED,
+    CLOSE_KICKED,
+    CLOSE_REPLACED,
+    CLOSE_RESTARTING,
+    Connection,
+)
 from server.protocol import encode
 
 log = logging.getLogger(__name__)
@@ -62,8 +69,6 @@ class PlayerSession:
     player_id: str
     token: str
     connection: Connection | None = None
-    # When each question first reached this player's phone: response time starts there.
-    shown_at: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +127,22 @@ class GameActor:
                 future.set_exception(error)
             self._reschedule_timer()
 
-    async def stop(self) -> None:
-        # Whoever is still connected is told the game is over, not left hanging.
-        for session in self.sessions.values():
-            if session.connection is not None:
-                session.connection.close_soon(CLOSE_ENDED, "the game is over")
-        for connection in list(self.hosts):
-            connection.close_soon(CLOSE_ENDED, "the game is over")
+    def connections(self) -> list[Connection]:
+        players = [s.connection for s in self.sessions.values() if s.connection is not None]
+        return [*players, *self.hosts]
+
+    async def stop(self, restarting: bool = False) -> None:
+        """Stop the actor. Whoever is still connected is told why, not left hanging:
+        the game is over (4000), or the server is restarting and they should come back."""
+        code, reason = (
+            (CLOSE_RESTARTING, "the server is restarting; reconnect")
+            if restarting
+            else (CLOSE_ENDED, "the game is over")
+        )
+        await asyncio.gather(
+            *(connection.shutdown(code, reason) for connection in self.connections()),
+            return_exceptions=True,
+        )
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
@@ -212,32 +226,29 @@ class GameActor:
                     )
                 )
             )
-            self._to_hosts(
-                {
-                    "type": "player_joined",
-                    "player": {"id": player.id, "name": player.name},
-                    "count": len(self.game.players),
-                }
-            )
-            self._schedule_lobby_count()
+            self._player_joined(player.id, player.name)
+        elif isinstance(event, Returned):
+            self._player_joined(event.player.id, event.player.name)
         elif isinstance(event, Left):
             self._to_hosts(
                 {
                     "type": "player_left",
                     "player_id": event.player_id,
-                    "count": len(self.game.players),
+                    "kicked": event.kicked,
+                    "count": self.game.present_count,
                 }
             )
             self._schedule_lobby_count()
-            session = self.sessions.pop(event.player_id, None)
-            if session is not None and session.connection is not None:
-                session.connection.send(
-                    encode({"type": "kicked", "message": "the host removed you from this game"})
-                )
-                session.connection.close_soon(CLOSE_KICKED, "removed by the host")
+            if event.kicked:
+                session = self.sessions.pop(event.player_id, None)
+                if session is not None and session.connection is not None:
+                    session.connection.send(
+                        encode({"type": "kicked", "message": "the host removed you from this game"})
+                    )
+                    session.connection.close_soon(CLOSE_KICKED, "removed by the host")
         elif isinstance(event, LobbyChanged):
             self._to_all(
-                {"type": "lobby", "locked": event.locked, "players": len(self.game.players)}
+                {"type": "lobby", "locked": event.locked, "players": self.game.present_count}
             )
         elif isinstance(event, Started):
             self._spawn(self.archive.record_start(self.info.game_id, event.at))
@@ -265,6 +276,16 @@ class GameActor:
             self._broadcast_board(event)
         elif isinstance(event, Ended):
             self._finish(event)
+
+    def _player_joined(self, player_id: str, name: str) -> None:
+        self._to_hosts(
+            {
+                "type": "player_joined",
+                "player": {"id": player_id, "name": name},
+                "count": self.game.present_count,
+            }
+        )
+        self._schedule_lobby_count()
 
     # ---- fan-out -----------------------------------------------------------------
 
@@ -296,7 +317,7 @@ class GameActor:
         self._lobby_count_handle = None
         if self.game.phase == Phase.LOBBY:
             frame = encode(
-                {"type": "lobby", "locked": self.game.locked, "players": len(self.game.players)}
+                {"type": "lobby", "locked": self.game.locked, "players": self.game.present_count}
             )
             self._to_players(frame)
 
@@ -324,23 +345,8 @@ class GameActor:
         host_message = self.question_message(for_players=False, now=now)
         player_message = self.question_message(for_players=True, now=now)
         assert host_message is not None and player_message is not None
-        index = int(str(host_message["index"]))
         self._to_hosts(host_message)
-        frame = encode(player_message)
-        for session in self.sessions.values():
-            if session.connection is not None:
-                session.connection.send(frame, on_sent=self._shown_recorder(session, index))
-
-    def _shown_recorder(self, session: PlayerSession, index: int) -> Callable[[float], None]:
-        def record(at: float) -> None:
-            session.shown_at.setdefault(index, at)
-
-        return record
-
-    def send_question_to(self, session: PlayerSession, message: dict[str, object]) -> None:
-        assert session.connection is not None
-        index = int(str(message["index"]))
-        session.connection.send(encode(message), on_sent=self._shown_recorder(session, index))
+        self._to_players(encode(player_message))
 
     def _acknowledge(self, event: AnswerAccepted) -> None:
         answer = event.answer
@@ -484,7 +490,7 @@ class GameActor:
             "rank": me.rank if me else None,
             "players": len(standings),
         }
-        if game.phase == Phase.QUESTION:
+        if game.phase == Phase.QUESTION and player_id:
             screen["question"] = self.question_message(for_players=True, now=now)
             given = game.answer_of(player_id)
             screen["my_answer"] = given.payload if given else None

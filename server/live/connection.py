@@ -3,24 +3,29 @@
 Broadcasts put the same pre-encoded frame into every queue without waiting; a
 writer task drains each queue.  A client too slow to drain its queue is
 disconnected (it may resume) rather than slowing the game for everyone.
+Every way a connection ends sends a close frame with a documented code
+(docs/protocol.md), so a client always knows whether to come back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Awaitable, Callable
 
 SEND_QUEUE_LIMIT = 256
-CLOSE_TOO_SLOW = 4008
+CLOSE_NORMAL = 1000  # `leave`, or the client went away
+CLOSE_ENDED = 4000  # the game is over and no longer kept: do not reconnect
 CLOSE_KICKED = 4003
+CLOSE_TOO_SLOW = 4008
 CLOSE_REPLACED = 4009
-CLOSE_ENDED = 4000
+CLOSE_JOIN_TIMEOUT = 4010
+CLOSE_RESTARTING = 4012  # the server is stopping or restarting: reconnect and resume
+CLOSE_TOO_MANY_SOCKETS = 4029
+DRAIN_SECONDS = 1.0
 
 SendText = Callable[[str], Awaitable[None]]
 Close = Callable[[int, str], Awaitable[None]]
-OnSent = Callable[[float], None]
 
 
 class Connection:
@@ -29,42 +34,51 @@ class Connection:
     ) -> None:
         self._send_text = send_text
         self._close = close
-        self._queue: asyncio.Queue[tuple[str, OnSent | None]] = asyncio.Queue(queue_limit)
+        self._queue: asyncio.Queue[str] = asyncio.Queue(queue_limit)
         self._writer = asyncio.create_task(self._write_loop())
+        self._closing: asyncio.Task[None] | None = None
         self.closed = False
         self.close_code: int | None = None
 
-    def send(self, frame: str, on_sent: OnSent | None = None) -> None:
-        """Queue a frame without waiting; `on_sent` gets the time it reached the socket.
-
-        Drops the connection (the client may resume) if its queue is full.
-        """
+    def send(self, frame: str) -> None:
+        """Queue a frame without waiting; drops the connection (the client may resume)
+        if its queue is full."""
         if self.closed:
             return
         try:
-            self._queue.put_nowait((frame, on_sent))
+            self._queue.put_nowait(frame)
         except asyncio.QueueFull:
             self.close_soon(CLOSE_TOO_SLOW, "too slow to receive; reconnect to resume")
 
     def close_soon(self, code: int, reason: str) -> None:
-        if self.closed:
+        """Send what is queued (briefly), then close with `code`. Idempotent."""
+        if self._closing is not None:
             return
         self.closed = True
         self.close_code = code
-        asyncio.get_running_loop().create_task(self._drain_then_close(code, reason))
+        self._closing = asyncio.get_running_loop().create_task(self._drain_then_close(code, reason))
+
+    async def shutdown(self, code: int = CLOSE_NORMAL, reason: str = "") -> None:
+        """Close (unless a close is already under way) and wait until it is done."""
+        self.close_soon(code, reason)
+        assert self._closing is not None
+        with contextlib.suppress(Exception):
+            await self._closing
 
     async def _drain_then_close(self, code: int, reason: str) -> None:
         # Let already-queued frames (e.g. the "kicked" notice) go out first, briefly.
-        if code != CLOSE_TOO_SLOW:
+        if code != CLOSE_TOO_SLOW and not self._writer.done():
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._queue.join(), timeout=1.0)
+                await asyncio.wait_for(self._queue.join(), timeout=DRAIN_SECONDS)
         self._writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self._writer
         with contextlib.suppress(Exception):
             await self._close(code, reason)
 
     async def _write_loop(self) -> None:
         while True:
-            frame, on_sent = await self._queue.get()
+            frame = await self._queue.get()
             try:
                 await self._send_text(frame)
             except Exception:
@@ -72,12 +86,3 @@ class Connection:
                 return
             finally:
                 self._queue.task_done()
-            if on_sent is not None:
-                on_sent(time.time())
-
-    async def finish(self) -> None:
-        """Stop the writer once the socket is gone."""
-        self.closed = True
-        self._writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await self._writer

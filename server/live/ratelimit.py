@@ -1,9 +1,15 @@
-"""Rate limits: a token bucket per connection and a failure window per address."""
+"""Rate limits: a token bucket per connection and sliding windows per key.
+
+Keys are client addresses and account names.  Both windows count on the
+monotonic clock they are given (or read), so tests can drive them directly.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
+from collections.abc import Sequence
 
 
 class TokenBucket:
@@ -25,34 +31,104 @@ class TokenBucket:
         return False
 
 
-class FailureWindow:
-    """Counts failures per key (an address) in a sliding window: PIN guessing, logins."""
+class SlidingWindow:
+    """Counts events per key over the last `window_seconds`; at most `limit` allowed.
+
+    The number of keys is bounded (oldest forgotten first), so a flood of fresh
+    addresses cannot grow memory without end.
+    """
 
     def __init__(self, limit: int, window_seconds: float, max_keys: int = 10_000) -> None:
         self.limit = limit
         self.window = window_seconds
         self.max_keys = max_keys
-        self._failures: dict[str, deque[float]] = {}
+        self._events: dict[str, deque[float]] = {}
 
     def _recent(self, key: str, now: float) -> deque[float]:
-        failures = self._failures.setdefault(key, deque())
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
+        events = self._events.get(key)
+        if events is None:
+            if len(self._events) >= self.max_keys:
+                self._events.pop(next(iter(self._events)))
+            events = self._events[key] = deque()
+        while events and events[0] <= now - self.window:
+            events.popleft()
+        return events
 
-    def blocked(self, key: str) -> bool:
-        return len(self._recent(key, time.monotonic())) >= self.limit
+    def count(self, key: str, now: float | None = None) -> int:
+        return len(self._recent(key, time.monotonic() if now is None else now))
 
-    def retry_after(self, key: str) -> int:
-        failures = self._recent(key, time.monotonic())
-        if not failures:
+    def blocked(self, key: str, now: float | None = None) -> bool:
+        return self.count(key, now) >= self.limit
+
+    def retry_after(self, key: str, now: float | None = None) -> int:
+        now = time.monotonic() if now is None else now
+        events = self._recent(key, now)
+        if len(events) < self.limit:
             return 0
-        return max(1, round(failures[0] + self.window - time.monotonic()))
+        return max(1, round(events[0] + self.window - now))
 
-    def fail(self, key: str) -> None:
-        if len(self._failures) >= self.max_keys and key not in self._failures:
-            self._failures.pop(next(iter(self._failures)))
-        self._recent(key, time.monotonic()).append(time.monotonic())
+    def add(self, key: str, now: float | None = None) -> float:
+        """Record one event; returns its time stamp (to `remove` it again)."""
+        now = time.monotonic() if now is None else now
+        self._recent(key, now).append(now)
+        return now
 
-    def reset(self, key: str) -> None:
-        self._failures.pop(key, None)
+    def remove(self, key: str, stamp: float) -> None:
+        """Take back one event recorded by `add` (and only that one)."""
+        events = self._events.get(key)
+        if events is not None:
+            with contextlib.suppress(ValueError):  # already slid out of the window
+                events.remove(stamp)
+
+
+class FailureWindow(SlidingWindow):
+    """Failures per address (PIN guessing): every failure counts, nothing resets it."""
+
+    def fail(self, key: str, now: float | None = None) -> None:
+        self.add(key, now)
+
+
+class AttemptGuard:
+    """Login and setup-code attempts, limited per address and per account at once.
+
+    An attempt is counted *before* the slow password check, in the same step as
+    the "blocked?" test, so parallel requests cannot all slip through. A
+    successful attempt takes back only its own count: earlier failures, for this
+    or any other account, stay on the record.
+    """
+
+    def __init__(self, per_address: int, per_account: int, window_seconds: float) -> None:
+        self.addresses = SlidingWindow(per_address, window_seconds)
+        self.accounts = SlidingWindow(per_account, window_seconds)
+
+    def begin(self, address: str, account: str, now: float | None = None) -> Attempt | None:
+        """Count one attempt, or return None (and count nothing) when either limit is hit."""
+        now = time.monotonic() if now is None else now
+        account_key = account.casefold()
+        if self.addresses.blocked(address, now) or (
+            account_key and self.accounts.blocked(account_key, now)
+        ):
+            return None
+        keys: list[tuple[SlidingWindow, str]] = [(self.addresses, address)]
+        if account_key:
+            keys.append((self.accounts, account_key))
+        return Attempt([(window, key, window.add(key, now)) for window, key in keys])
+
+    def retry_after(self, address: str, account: str, now: float | None = None) -> int:
+        now = time.monotonic() if now is None else now
+        waits = [self.addresses.retry_after(address, now)]
+        if account:
+            waits.append(self.accounts.retry_after(account.casefold(), now))
+        return max(1, *waits)
+
+
+class Attempt:
+    """One counted attempt; `succeeded()` takes it back."""
+
+    def __init__(self, stamps: Sequence[tuple[SlidingWindow, str, float]]) -> None:
+        self._stamps = list(stamps)
+
+    def succeeded(self) -> None:
+        for window, key, stamp in self._stamps:
+            window.remove(key, stamp)
+        self._stamps = []

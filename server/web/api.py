@@ -26,14 +26,7 @@ from server.web.api_models import (
     StandingOut,
     openapi_document,
 )
-from server.web.auth import (
-    CSRF_HEADER,
-    api_error,
-    csrf_ok,
-    current_trainer,
-    state_of,
-    uses_session_cookie,
-)
+from server.web.auth import api_error, current_trainer, state_of
 
 Handler = Callable[[Request, Trainer], Awaitable[Response]]
 
@@ -43,13 +36,7 @@ def authenticated(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         trainer = await current_trainer(request)
         if trainer is None:
             return api_error(401, "unauthenticated", "sign in or send an API token")
-        unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
-        if (
-            unsafe
-            and uses_session_cookie(request)
-            and not csrf_ok(request, request.headers.get(CSRF_HEADER))
-        ):
-            return api_error(403, "csrf", "missing or wrong X-CSRF-Token header")
+        # CSRF is checked for every route by server.web.csrf, before this runs.
         return await handler(request, trainer)
 
     return endpoint

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
@@ -16,9 +18,13 @@ from server.accounts.store import TrainerStore
 from server.archive.sqlite import SqliteArchive
 from server.banks.loader import load_banks
 from server.config import ServerConfig
+from server.live.connection import CLOSE_RESTARTING
 from server.live.registry import GameRegistry
 from server.web import api, auth, player_pages, trainer_pages
+from server.web.body_limit import BodyLimitMiddleware, LimitFor
+from server.web.csrf import CsrfMiddleware
 from server.web.pages import STATIC_DIR, PageRenderer, catalog_json
+from server.web.security_headers import SecurityHeadersMiddleware
 from server.web.state import AppState
 from server.web.ws_host import host_endpoint
 from server.web.ws_player import player_endpoint
@@ -33,6 +39,29 @@ async def healthz(request: Request) -> Response:
 async def home(request: Request) -> Response:
     # Staff type the bare address from the projector: send them straight to joining.
     return RedirectResponse("/join", status_code=307)
+
+
+async def stop_serving(state: AppState) -> None:
+    """The first step of a graceful stop (SIGTERM, Ctrl+C): take no new games or
+    sockets, let answers already being written commit (so they are acked), then
+    close every socket with "server restarting" so clients reconnect by themselves."""
+    state.stopping = True
+    for actor in state.registry.live_games():
+        await actor.wait_idle()
+    await asyncio.gather(
+        *(
+            connection.shutdown(CLOSE_RESTARTING, "the server is restarting; reconnect")
+            for connection in list(state.connections)
+        ),
+        return_exceptions=True,
+    )
+
+
+def body_limit(config: ServerConfig) -> LimitFor:
+    def limit_for(path: str) -> int:
+        return config.max_json_bytes if path.startswith("/api/") else config.max_form_bytes
+
+    return limit_for
 
 
 def create_app(config: ServerConfig, base_url: str | None = None) -> Starlette:
@@ -72,7 +101,14 @@ def create_app(config: ServerConfig, base_url: str | None = None) -> Starlette:
         *player_pages.routes,
         *trainer_pages.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        Mount("/media", trainer_pages.media_app(config.banks_dir), name="media"),
         WebSocketRoute("/ws/play", player_endpoint),
         WebSocketRoute("/ws/host", host_endpoint),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    middleware = [
+        # Outermost first: every response, refusals included, gets the headers.
+        Middleware(SecurityHeadersMiddleware),
+        Middleware(BodyLimitMiddleware, limit_for=body_limit(config)),
+        Middleware(CsrfMiddleware),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

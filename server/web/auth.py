@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import hmac
+import re
 import secrets
+from urllib.parse import urlsplit
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from server.accounts.store import AccountError, Trainer, WrongSetupCode
+from server.web.cookies import CSRF_COOKIE, SESSION_COOKIE
 from server.web.state import AppState
 
-SESSION_COOKIE = "qk_session"
-CSRF_COOKIE = "qk_csrf"
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "x-csrf-token"
+MAX_FIELD_BYTES = 16 * 1024
+ENCODED_SLASH = re.compile(r"%(2f|5c)", re.IGNORECASE)
 
 
 def state_of(request: Request) -> AppState:
@@ -34,16 +35,6 @@ async def current_trainer(request: Request) -> Trainer | None:
     return None
 
 
-def uses_session_cookie(request: Request) -> bool:
-    return not request.headers.get("authorization", "").lower().startswith("bearer ")
-
-
-def csrf_ok(request: Request, submitted: str | None) -> bool:
-    """Double-submit check: the form field (or header) must equal the CSRF cookie."""
-    cookie = request.cookies.get(CSRF_COOKIE)
-    return bool(cookie and submitted and hmac.compare_digest(cookie, submitted))
-
-
 def ensure_csrf_cookie(request: Request, response: Response) -> str:
     token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
     response.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="strict", path="/")
@@ -60,44 +51,66 @@ def api_error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
-def _address(request: Request) -> str:
+def client_address(request: Request) -> str:
+    # Behind a trusted proxy uvicorn has already put the forwarded address here.
     return request.client.host if request.client else "unknown"
 
 
+def safe_next_path(target: str | None, default: str = "/console") -> str:
+    """`target` if it is a path on this site, else `default` (no open redirects).
+
+    Browsers treat `\\` like `/` and ignore tabs and newlines in URLs, so
+    `/\\evil.example` or `/\t/evil.example` would leave the site: anything but a
+    plain absolute path is refused.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return default
+    if ENCODED_SLASH.search(target):
+        return default  # harmless for browsers today; refused in case a proxy decodes it
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return default
+    if parts.path.startswith("//"):
+        return default
+    return target
+
+
+def _too_many(message: str, retry_after: int) -> Response:
+    response = api_error(429, "too_many_attempts", message)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 async def login_form(request: Request) -> Response:
-    """POST /login: username, password and csrf_token form fields."""
+    """POST /login: username, password (and csrf_token, checked by the CSRF guard)."""
     state = state_of(request)
-    form = await request.form()
-    if not csrf_ok(request, str(form.get(CSRF_FIELD) or "")):
-        return api_error(403, "csrf", "the form has expired; reload the page and try again")
-    address = _address(request)
-    if state.login_failures.blocked(address):
-        retry = state.login_failures.retry_after(address)
-        response = api_error(429, "too_many_attempts", "too many failed logins; wait a minute")
-        response.headers["Retry-After"] = str(retry)
-        return response
+    form = await read_form(request)
     username = str(form.get("username") or "").strip()
     password = str(form.get("password") or "")
+    address = client_address(request)
+    # Counted before the slow password check, so parallel guesses cannot slip through.
+    attempt = state.login_attempts.begin(address, username)
+    if attempt is None:
+        return _too_many(
+            "too many failed logins; wait a minute",
+            state.login_attempts.retry_after(address, username),
+        )
     trainer = await state.accounts.verify_login(username, password)
     if trainer is None:
-        state.login_failures.fail(address)
         return api_error(401, "bad_login", "wrong username or password")
-    state.login_failures.reset(address)
+    attempt.succeeded()
     return await _signed_in(state, trainer, str(form.get("next") or "/console"))
 
 
 async def _signed_in(state: AppState, trainer: Trainer, target: str) -> Response:
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/console"  # never redirect off-site
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(safe_next_path(target), status_code=303)
     set_session_cookie(response, await state.accounts.create_session(trainer.username))
     return response
 
 
 async def logout_form(request: Request) -> Response:
-    form = await request.form()
-    if not csrf_ok(request, str(form.get(CSRF_FIELD) or "")):
-        return api_error(403, "csrf", "the form has expired; reload the page and try again")
     session_id = request.cookies.get(SESSION_COOKIE)
     if session_id:
         await state_of(request).accounts.delete_session(session_id)
@@ -109,12 +122,13 @@ async def logout_form(request: Request) -> Response:
 async def setup_form(request: Request) -> Response:
     """POST /setup: the one-time setup code creates the first admin account."""
     state = state_of(request)
-    form = await request.form()
-    if not csrf_ok(request, str(form.get(CSRF_FIELD) or "")):
-        return api_error(403, "csrf", "the form has expired; reload the page and try again")
-    address = _address(request)
-    if state.login_failures.blocked(address):
-        return api_error(429, "too_many_attempts", "too many wrong codes; wait a minute")
+    form = await read_form(request)
+    address = client_address(request)
+    attempt = state.login_attempts.begin(address, "")
+    if attempt is None:
+        return _too_many(
+            "too many wrong codes; wait a minute", state.login_attempts.retry_after(address, "")
+        )
     try:
         trainer = await state.accounts.claim_setup_code(
             str(form.get("code") or ""),
@@ -122,8 +136,17 @@ async def setup_form(request: Request) -> Response:
             str(form.get("password") or ""),
         )
     except WrongSetupCode as error:
-        state.login_failures.fail(address)
         return api_error(403, "bad_setup_code", str(error))
     except AccountError as error:
+        attempt.succeeded()  # the code was right; only the new account was refused
         return api_error(422, "invalid_account", str(error))
+    attempt.succeeded()
     return await _signed_in(state, trainer, "/console")
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form, parsed with limits: no file parts, few small fields.
+
+    The body size itself is capped earlier, by the body-limit middleware.
+    """
+    return await request.form(max_files=0, max_fields=64, max_part_size=MAX_FIELD_BYTES)

@@ -18,19 +18,6 @@ from server.web.pages import PageRenderer
 
 PIN_PATTERN = re.compile(r"^\d{6}$")
 
-# Same-origin only: no inline script, no third-party anything.  Live pages are
-# never stored, so a shared PC keeps nothing in its cache or back/forward cache.
-PAGE_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; "
-        "frame-ancestors 'none'; object-src 'none'"
-    ),
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-}
-
 
 def prefilled_pin(request: Request) -> str:
     pin = request.query_params.get("pin", "").strip()
@@ -46,7 +33,6 @@ def _render(request: Request, template: str, mode: str) -> Response:
         pin=prefilled_pin(request),
         protocol_version=PROTOCOL_VERSION,
     )
-    response.headers.update(PAGE_HEADERS)
     return response
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from server.accounts.store import TrainerStore
 from server.archive.sqlite import SqliteArchive
 from server.banks.loader import BankCatalog
 from server.config import ServerConfig
-from server.live.ratelimit import FailureWindow
+from server.live.connection import Connection
+from server.live.ratelimit import AttemptGuard, FailureWindow
 from server.live.registry import GameRegistry
 
 
@@ -20,8 +22,22 @@ class AppState:
     catalog: BankCatalog
     registry: GameRegistry
     base_url: str
-    join_failures: FailureWindow = field(default_factory=lambda: FailureWindow(20, 60.0))
-    login_failures: FailureWindow = field(default_factory=lambda: FailureWindow(10, 60.0))
+    join_failures: FailureWindow = field(init=False)
+    login_attempts: AttemptGuard = field(init=False)
+    # Open WebSockets per client address (see ServerConfig.max_sockets_per_address).
+    open_sockets: Counter[str] = field(default_factory=Counter)
+    connections: set[Connection] = field(default_factory=set)
+    # Set when the server begins to stop: no new games, sockets told to reconnect.
+    stopping: bool = False
+
+    def __post_init__(self) -> None:
+        config = self.config
+        self.join_failures = FailureWindow(config.join_attempts_per_minute, 60.0)
+        self.login_attempts = AttemptGuard(
+            per_address=config.login_attempts_per_minute,
+            per_account=config.login_attempts_per_account_per_minute,
+            window_seconds=60.0,
+        )
 
     def join_url(self, pin: str) -> str:
         return f"{self.base_url}/join?pin={pin}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +20,9 @@ import segno
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.staticfiles import StaticFiles
 
 from server.accounts.store import Trainer
 from server.banks.loader import MEDIA_DIR
@@ -36,28 +38,18 @@ from server.banks.model import (
     TrueFalse,
     TypedAnswer,
 )
+from server.banks.quality import quality_of_bank
 from server.engine.quiz import CommandRefused, Phase
 from server.engine.settings import GameSettings
 from server.engine.views import texts
 from server.live.actor import GameActor
 from server.web.api import may_control
-from server.web.auth import CSRF_FIELD, csrf_ok, current_trainer, state_of
+from server.web.auth import current_trainer, read_form, safe_next_path, state_of
 from server.web.i18n import choose_language
 from server.web.pages import PageRenderer
 
 LETTERS = "ABCDEF"
 SHAPES = ("triangle", "diamond", "circle", "square", "star", "hexagon")
-# Pages are never stored (the projector page carries the host token) and never framed.
-PAGE_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; "
-        "frame-ancestors 'none'; object-src 'none'"
-    ),
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-}
 # Each choice the form offers, with the msgid that explains it in one line.
 SCORING_CHOICES = (
     ("speed", "Speed", "Right answers earn 500 to 1000 points: the faster, the more."),
@@ -89,9 +81,7 @@ def _pages(request: Request) -> PageRenderer:
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    response = _pages(request).render(request, template, status=status, **context)
-    response.headers.update(PAGE_HEADERS)
-    return response
+    return _pages(request).render(request, template, status=status, **context)
 
 
 def _to_login(request: Request) -> Response:
@@ -108,10 +98,6 @@ def _message(
     return _render(
         request, "trainer_message.html", status=status, title=title, text=text, trainer=trainer
     )
-
-
-def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/console"
 
 
 def _address(join_url: str) -> str:
@@ -261,7 +247,7 @@ async def login_page(request: Request) -> Response:
     if not await state.accounts.has_any_trainer():
         lang = request.query_params.get("lang")
         return RedirectResponse(f"/setup?lang={quote(lang)}" if lang else "/setup", 303)
-    target = _safe_next(request.query_params.get("next", "/console"))
+    target = safe_next_path(request.query_params.get("next"))
     trainer = await current_trainer(request)
     return _render(request, "trainer_login.html", next=target, trainer=trainer)
 
@@ -322,6 +308,7 @@ def _bank_page(
         bank=bank_view(bank, lang),
         questions=[question_view(bank, n, q, lang) for n, q in enumerate(bank.questions, 1)],
         cases=[case_view(bank, c, lang) for c in bank.cases],
+        quality=quality_of_bank(state_of(request).catalog.banks.values(), bank.id),
         values=_form_values(form),
         scoring_choices=SCORING_CHOICES,
         checkboxes=CHECKBOXES,
@@ -366,15 +353,12 @@ async def start_game(request: Request) -> Response:
     if trainer is None:
         return _to_login(request)
     state = state_of(request)
-    form = await request.form()
+    form = await read_form(request)
     bank = state.catalog.banks.get(str(form.get("bank_id") or ""))
     if bank is None:
         return _message(
             request, 404, "Bank not found", "There is no question bank with this name.", trainer
         )
-    if not csrf_ok(request, str(form.get(CSRF_FIELD) or "")):
-        error = "The form has expired. Check the settings and press Start again."
-        return _bank_page(request, trainer, bank, 403, error, form)
     if not bank.questions:
         error = "This bank has no quiz questions (only case scenarios)."
         return _bank_page(request, trainer, bank, 422, error, form)
@@ -392,15 +376,6 @@ async def end_game(request: Request) -> Response:
     trainer = await current_trainer(request)
     if trainer is None:
         return _to_login(request)
-    form = await request.form()
-    if not csrf_ok(request, str(form.get(CSRF_FIELD) or "")):
-        return _message(
-            request,
-            403,
-            "The form has expired",
-            "Go back, reload the page and try again.",
-            trainer,
-        )
     actor = state_of(request).registry.games.get(request.path_params["game_id"])
     if actor is None:
         return _message(request, 404, "Game not found", "This game is not running.", trainer)
@@ -483,25 +458,40 @@ def qr_svg(data: str) -> bytes:
 
 
 async def qr_code(request: Request) -> Response:
-    """GET /qr/{pin}.svg: the QR code of a live game's join page."""
-    state = state_of(request)
-    pin = request.path_params["pin"]
-    if state.registry.by_pin(pin) is None:
-        return Response("no such game", status_code=404, media_type="text/plain")
+    """GET /host/{game_id}/qr.svg: the QR code of the game's join page, for its host only.
+
+    Served only to whoever may run the game, so it cannot be used to find out
+    which PINs are live.
+    """
+    trainer = await current_trainer(request)
+    actor = state_of(request).registry.games.get(request.path_params["game_id"])
+    if trainer is None or actor is None or not may_control(trainer, actor.info.owner):
+        return Response("not found", status_code=404, media_type="text/plain")
     return Response(
-        qr_svg(state.join_url(pin)),
+        qr_svg(state_of(request).join_url(actor.info.pin)),
         media_type="image/svg+xml",
-        headers={"Cache-Control": "no-cache"},
+        headers={"Cache-Control": "private, no-cache"},
     )
 
 
-async def media_file(request: Request) -> Response:
+class MediaFiles(StaticFiles):
+    """Bank images. Starlette's static files, but a path with a NUL byte is simply absent
+    (the operating system would refuse it with an error, not a "no such file")."""
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        if "\x00" in path:
+            return "", None
+        return super().lookup_path(path)
+
+    async def check_config(self) -> None:
+        # A banks folder without media/ simply has no images: every path is a 404.
+        if self.directory is not None and Path(self.directory).is_dir():
+            await super().check_config()
+
+
+def media_app(banks_dir: Path) -> MediaFiles:
     """GET /media/{path}: images of the question banks (the banks folder's media/)."""
-    root = (Path(state_of(request).config.banks_dir) / MEDIA_DIR).resolve()
-    target = (root / request.path_params["path"]).resolve()
-    if not target.is_relative_to(root) or not target.is_file():
-        return Response("not found", status_code=404, media_type="text/plain")
-    return FileResponse(target, headers={"Cache-Control": "max-age=3600"})
+    return MediaFiles(directory=banks_dir / MEDIA_DIR, check_dir=False)
 
 
 routes: list[BaseRoute] = [
@@ -513,6 +503,5 @@ routes: list[BaseRoute] = [
     Route("/console/games/{game_id}/end", end_game, methods=["POST"]),
     Route("/host/{game_id}", projector_page, methods=["GET"]),
     Route("/remote/{game_id}", remote_page, methods=["GET"]),
-    Route("/qr/{pin}.svg", qr_code, methods=["GET"]),
-    Route("/media/{path:path}", media_file, methods=["GET"]),
+    Route("/host/{game_id}/qr.svg", qr_code, methods=["GET"]),
 ]

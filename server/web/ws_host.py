@@ -10,7 +10,7 @@ from starlette.websockets import WebSocket
 
 from server.engine.quiz import CommandRefused, Event
 from server.live.actor import GameActor, GameStopped
-from server.live.connection import Connection
+from server.live.connection import CLOSE_ENDED, Connection
 from server.protocol import (
     PROTOCOL_VERSION,
     HostCommand,
@@ -23,7 +23,15 @@ from server.protocol import (
     encode,
 )
 from server.web.state import AppState
-from server.web.ws_common import flood_guard, open_connection, receive_frame, send_error
+from server.web.ws_common import (
+    JoinClock,
+    JoinTimeout,
+    admitted,
+    close_for_join_timeout,
+    flood_guard,
+    receive_frame,
+    send_error,
+)
 
 
 def authenticate(state: AppState, hello: HostHello) -> GameActor | None:
@@ -37,6 +45,12 @@ def authenticate(state: AppState, hello: HostHello) -> GameActor | None:
 
 def run_command(actor: GameActor, message: HostCommand | Kick | Lock) -> list[Event]:
     game, now = actor.game, time.time()
+    if message.phase is not None and message.phase != game.phase.value:
+        # A command meant for another moment (e.g. a second "next" pressed as the
+        # question closed by itself) does nothing rather than skip a screen.
+        raise CommandRefused(
+            "wrong_phase", f"'{message.type}' was meant for {message.phase}, not {game.phase.value}"
+        )
     if isinstance(message, Kick):
         return actor.dispatch(game.kick(message.player_id, now))
     if isinstance(message, Lock):
@@ -54,13 +68,23 @@ def run_command(actor: GameActor, message: HostCommand | Kick | Lock) -> list[Ev
 
 async def host_endpoint(websocket: WebSocket) -> None:
     state: AppState = websocket.app.state.kiosk
-    await websocket.accept()
-    connection = open_connection(websocket)
+    async with admitted(websocket, state) as connection:
+        if connection is not None:
+            await serve_host(websocket, state, connection)
+
+
+async def serve_host(websocket: WebSocket, state: AppState, connection: Connection) -> None:
     bucket = flood_guard(state.config.messages_per_second * 2, state.config.message_burst)
+    clock = JoinClock(state.config.join_timeout_seconds)
     actor: GameActor | None = None
     try:
         while not connection.closed:
-            raw = await receive_frame(websocket)
+            clock.joined = actor is not None
+            try:
+                raw = await receive_frame(websocket, clock.remaining())
+            except JoinTimeout:
+                await close_for_join_timeout(connection)
+                break
             if raw is None:
                 break
             if not bucket.allow():
@@ -69,7 +93,7 @@ async def host_endpoint(websocket: WebSocket) -> None:
             try:
                 message = decode_host(raw)
             except ProtocolError as error:
-                send_error(connection, error.code, error.message)
+                send_error(connection, error.code, error.message, **error.extra)
                 continue
             if isinstance(message, Ping):
                 connection.send(encode({"type": "pong", "server_time": time.time()}))
@@ -77,20 +101,23 @@ async def host_endpoint(websocket: WebSocket) -> None:
                 actor = await hello(state, connection, message, actor)
             elif actor is None:
                 send_error(
-                    connection, "not_host", "send a 'host' message with the host token first"
+                    connection,
+                    "not_host",
+                    "send a 'host' message with the host token first",
+                    command=message.type,
                 )
             else:
                 try:
                     await command(actor, connection, message)
                 except GameStopped:
                     send_error(connection, "game_ended", "this game has ended")
+                    connection.close_soon(CLOSE_ENDED, "the game is over")
                     break
     finally:
         if actor is not None:
             bound = actor
             with contextlib.suppress(GameStopped):
                 await bound.call(lambda: bound.hosts.discard(connection))
-        await connection.finish()
 
 
 async def hello(

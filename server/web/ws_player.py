@@ -10,7 +10,7 @@ from starlette.websockets import WebSocket
 from server.engine.players import JoinRefused
 from server.engine.quiz import CommandRefused
 from server.live.actor import GameActor, GameStopped, PlayerSession
-from server.live.connection import Connection
+from server.live.connection import CLOSE_ENDED, CLOSE_NORMAL, Connection
 from server.protocol import (
     PROTOCOL_VERSION,
     Answer,
@@ -24,9 +24,12 @@ from server.protocol import (
 )
 from server.web.state import AppState
 from server.web.ws_common import (
+    JoinClock,
+    JoinTimeout,
+    admitted,
     client_address,
+    close_for_join_timeout,
     flood_guard,
-    open_connection,
     receive_frame,
     send_error,
 )
@@ -53,7 +56,7 @@ class PlayerLink:
         elif isinstance(message, Answer):
             await self.answer(message, at)
         elif isinstance(message, Leave):
-            self.connection.send(encode({"type": "left"}))
+            await self.leave()
             return False
         return True
 
@@ -62,6 +65,7 @@ class PlayerLink:
             send_error(self.connection, "already_joined", "this connection has already joined")
             return
         guard = self.state.join_failures
+        # Only wrong PINs count (unknown or ended); a refused name or a locked lobby does not.
         if guard.blocked(self.address):
             send_error(
                 self.connection,
@@ -115,6 +119,17 @@ class PlayerLink:
         self.actor, self.session = actor, session
         await self.send_welcome(resumed=True)
 
+    async def leave(self) -> None:
+        """`leave`: the player goes for good (shared PC "next person"); their results stay."""
+        actor, session = self.actor, self.session
+        if actor is not None and session is not None:
+            player_id = session.player_id
+            await actor.call(lambda: actor.dispatch(actor.game.leave(player_id, time.time())))
+            await actor.call(lambda: actor.detach_player(session, self.connection))
+            self.actor = self.session = None
+        self.connection.send(encode({"type": "left"}))
+        self.connection.close_soon(CLOSE_NORMAL, "left")
+
     async def send_welcome(self, resumed: bool) -> None:
         actor, session = self.actor, self.session
         assert actor is not None and session is not None
@@ -137,8 +152,8 @@ class PlayerLink:
         question = screen.get("question") if isinstance(screen, dict) else None
         self.connection.send(encode(welcome))
         if isinstance(question, dict):
-            # Sent as its own frame too, so the time this phone first saw it is recorded.
-            actor.send_question_to(session, question)
+            # Sent as its own frame too, so a client can handle every question one way.
+            self.connection.send(encode(question))
 
     async def answer(self, message: Answer, received_at: float) -> None:
         actor, session = self.actor, self.session
@@ -150,35 +165,43 @@ class PlayerLink:
                 question=message.question,
             )
             return
-        shown_at = session.shown_at.get(message.question, received_at)
         try:
             await actor.call(
                 lambda: actor.dispatch(
                     actor.game.answer(
-                        session.player_id, message.question, message.value, received_at, shown_at
+                        session.player_id, message.question, message.value, received_at
                     )
                 )
             )
         except CommandRefused as refused:
             send_error(self.connection, refused.code, refused.message, question=message.question)
 
-    async def close(self) -> None:
+    async def detach(self) -> None:
         actor, session = self.actor, self.session
         if actor is not None and session is not None:
             with contextlib.suppress(GameStopped):
                 await actor.call(lambda: actor.detach_player(session, self.connection))
-        await self.connection.finish()
 
 
 async def player_endpoint(websocket: WebSocket) -> None:
     state: AppState = websocket.app.state.kiosk
-    await websocket.accept()
-    connection = open_connection(websocket)
+    async with admitted(websocket, state) as connection:
+        if connection is not None:
+            await serve_player(websocket, state, connection)
+
+
+async def serve_player(websocket: WebSocket, state: AppState, connection: Connection) -> None:
     link = PlayerLink(state, connection, client_address(websocket))
     bucket = flood_guard(state.config.messages_per_second, state.config.message_burst)
+    clock = JoinClock(state.config.join_timeout_seconds)
     try:
         while not connection.closed:
-            raw = await receive_frame(websocket)
+            clock.joined = link.session is not None
+            try:
+                raw = await receive_frame(websocket, clock.remaining())
+            except JoinTimeout:
+                await close_for_join_timeout(connection)
+                break
             if raw is None:
                 break
             received_at = time.time()
@@ -188,14 +211,15 @@ async def player_endpoint(websocket: WebSocket) -> None:
             try:
                 message = decode_player(raw)
             except ProtocolError as error:
-                send_error(connection, error.code, error.message)
+                send_error(connection, error.code, error.message, **error.extra)
                 continue
             try:
                 keep_open = await link.handle(message, received_at)
             except GameStopped:
                 send_error(connection, "game_ended", "this game has ended")
+                connection.close_soon(CLOSE_ENDED, "the game is over")
                 break
             if not keep_open:
                 break
     finally:
-        await link.close()
+        await link.detach()

@@ -43,16 +43,21 @@ def assert_accessible(page: Any, label: str) -> None:
     assert violations == [], f"{label}: {violations}"
 
 
-def sign_in_and_start(trainer: Any, server: RunningServer) -> str:
+def sign_in_and_start(trainer: Any, server: RunningServer, check_axe: bool = True) -> str:
+    """Sign in, pick the bank and start. `check_axe` needs a context that bypasses the
+    CSP (axe is injected as a script); a real-CSP context passes False."""
     trainer.goto(f"{server.base_url}/login?lang=en")
-    assert_accessible(trainer, "login")
+    if check_axe:
+        assert_accessible(trainer, "login")
     trainer.fill("#login-username", "nurse")
     trainer.fill("#login-password", "nurse-pass-1")
     trainer.click("#login-submit")
     trainer.wait_for_url(re.compile(r"/console"), timeout=TIMEOUT)
-    assert_accessible(trainer, "console")
+    if check_axe:
+        assert_accessible(trainer, "console")
     trainer.goto(f"{server.base_url}/console/banks/every-type")
-    assert_accessible(trainer, "bank page")
+    if check_axe:
+        assert_accessible(trainer, "bank page")
     trainer.check("#scoring-accuracy")
     trainer.click("#start-game")
     trainer.wait_for_url(re.compile(r"/host/"), timeout=TIMEOUT)
@@ -249,11 +254,32 @@ def test_pages_switch_language_and_remember_it(
         context.close()
 
 
+CSP_WATCH = """
+document.addEventListener('securitypolicyviolation', (event) => {
+  (window.__cspViolations = window.__cspViolations || []).push(
+    event.violatedDirective + ' ' + event.blockedURI);
+});
+"""
+
+
+def real_csp_context(browser: Any, viewport: dict[str, int]) -> Any:
+    """A context with the pages' real Content-Security-Policy (no bypass), watching for
+    anything it blocks."""
+    context = browser.new_context(viewport=viewport, reduced_motion="reduce")
+    context.add_init_script(CSP_WATCH)
+    return context
+
+
+def csp_violations(page: Any) -> list[str]:
+    found: list[str] = page.evaluate("() => window.__cspViolations || []")
+    return found
+
+
 def test_the_shared_pc_reset_leaves_nothing_of_the_previous_person(
     browser: Any, ui_server: RunningServer
 ) -> None:
     game = ui_server.create_game(bank_id="every-type")
-    context = browser.new_context(viewport=PC, bypass_csp=True, reduced_motion="reduce")
+    context = real_csp_context(browser, PC)
     try:
         page = context.new_page()
         page.set_default_timeout(TIMEOUT)
@@ -267,6 +293,7 @@ def test_the_shared_pc_reset_leaves_nothing_of_the_previous_person(
         assert stored == [0, 0]
         page.go_back()
         assert "Previous Person" not in page.content()
+        assert csp_violations(page) == []
     finally:
         context.close()
 
@@ -274,12 +301,17 @@ def test_the_shared_pc_reset_leaves_nothing_of_the_previous_person(
 def test_the_projector_ends_a_game_only_after_confirming(
     browser: Any, ui_server: RunningServer
 ) -> None:
-    context = browser.new_context(viewport=PROJECTOR, bypass_csp=True, reduced_motion="reduce")
+    context = real_csp_context(browser, PROJECTOR)
     try:
         page = context.new_page()
         page.set_default_timeout(TIMEOUT)
-        sign_in_and_start(page, ui_server)
+        sign_in_and_start(page, ui_server, check_axe=False)
         page.locator("#connection-status[data-state=online]").wait_for()
+        # The QR code is served to the signed-in host only, and it loads.
+        page.wait_for_function(
+            "() => document.querySelector('#join-qr')?.naturalWidth > 0", timeout=TIMEOUT
+        )
+        assert csp_violations(page) == []
         page.keyboard.press("e")
         by_id(page, "confirm-dialog").wait_for(state="visible")
         by_id(page, "confirm-cancel").click()
@@ -289,5 +321,6 @@ def test_the_projector_ends_a_game_only_after_confirming(
         page.wait_for_function(
             "() => document.querySelector('#stage')?.dataset.phase === 'ended'", timeout=TIMEOUT
         )
+        assert csp_violations(page) == []
     finally:
         context.close()

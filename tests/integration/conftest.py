@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -36,6 +37,11 @@ class RunningServer:
     admin_token: str
     trainer_token: str
     process: subprocess.Popen[str]
+    log_path: Path
+
+    def log(self) -> str:
+        """Everything the server printed so far."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def api(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token or self.admin_token}"}
@@ -74,7 +80,7 @@ def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServ
 
 
 def start_server(
-    tmp_path_factory: pytest.TempPathFactory, with_trainers: bool = True
+    tmp_path_factory: pytest.TempPathFactory, with_trainers: bool = True, *serve_args: str
 ) -> Iterator[RunningServer]:
     data_dir = tmp_path_factory.mktemp("data")
     banks_dir = tmp_path_factory.mktemp("banks")
@@ -95,6 +101,8 @@ def start_server(
         admin_token = _cli(data_dir, "trainers", "token", "nurse")
         trainer_token = _cli(data_dir, "trainers", "token", "doctor")
     port = free_port()
+    log_path = data_dir / "server.log"
+    log_file = log_path.open("w", encoding="utf-8")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -109,12 +117,16 @@ def start_server(
             str(data_dir),
             "--banks",
             str(banks_dir),
+            *serve_args,
         ],
-        stdout=subprocess.PIPE,
+        # A file, not a pipe: nobody reads a pipe while the tests run, and a full
+        # pipe would block the server's logging.
+        stdout=log_file,
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+    log_file.close()
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while True:
@@ -124,11 +136,11 @@ def start_server(
         except httpx.HTTPError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            output = process.stdout.read() if process.stdout else ""
-            raise RuntimeError(f"server did not start:\n{output}")
+            process.kill()
+            raise RuntimeError(f"server did not start:\n{log_path.read_text()}")
         time.sleep(0.1)
     yield RunningServer(
-        base_url, f"ws://127.0.0.1:{port}", data_dir, admin_token, trainer_token, process
+        base_url, f"ws://127.0.0.1:{port}", data_dir, admin_token, trainer_token, process, log_path
     )
     process.terminate()
     try:
@@ -146,8 +158,18 @@ class Client:
         self.received: list[dict[str, Any]] = []
 
     @classmethod
-    async def connect(cls, server: RunningServer, path: str) -> Client:
-        return cls(await websockets.connect(f"{server.ws_url}{path}", max_size=2**20))
+    async def connect(cls, server: RunningServer | str, path: str, **options: Any) -> Client:
+        """`options` go to websockets.connect, e.g. `local_addr=("127.0.0.2", 0)` to
+        come from another loopback address, `additional_headers={...}`."""
+        base = server if isinstance(server, str) else server.ws_url
+        return cls(await websockets.connect(f"{base}{path}", max_size=2**20, **options))
+
+    async def closed_with(self, timeout: float = 5.0) -> int | None:
+        """Wait for the server to close the socket; its close code."""
+        with contextlib.suppress(websockets.ConnectionClosed):
+            while True:
+                await asyncio.wait_for(self.socket.recv(), timeout)
+        return self.socket.close_code
 
     async def send(self, message: dict[str, Any] | str | bytes) -> None:
         await self.socket.send(message if isinstance(message, str | bytes) else json.dumps(message))

@@ -51,7 +51,6 @@ def test_single_choice_is_right_only_for_the_correct_option() -> None:
         ([0, 1], False, 0.0),
         ([1, 4], False, 0.0),
         ([0, 1, 2, 3, 4], False, 1 / 3),
-        ([], False, 0.0),
     ],
 )
 def test_multi_select_partial_credit(picked: list[int], correct: bool, credit: float) -> None:
@@ -60,7 +59,13 @@ def test_multi_select_partial_credit(picked: list[int], correct: bool, credit: f
     assert verdict.credit == pytest.approx(credit)
 
 
-@given(st.sets(st.integers(min_value=0, max_value=4)))
+def test_an_empty_multi_select_is_not_an_answer() -> None:
+    # It would use up the player's one answer on nothing.
+    with pytest.raises(InvalidAnswer, match="pick at least one option"):
+        check_answer(MULTI, [])
+
+
+@given(st.sets(st.integers(min_value=0, max_value=4), min_size=1))
 def test_multi_select_credit_is_between_zero_and_one_and_full_only_when_exact(
     picked: set[int],
 ) -> None:
@@ -106,7 +111,8 @@ def test_poll_is_never_right_or_wrong_and_never_scores() -> None:
         (ORDER, [0, 1, 2], "expected every step number exactly once"),
         (ORDER, [0, 1, 1, 3], "expected every step number exactly once"),
         (TYPED, 10, "expected text"),
-        (TYPED, "x" * 201, "answer longer than 200 characters"),
+        (TYPED, "x" * 201, "a typed answer can be at most 200 characters long"),
+        (MULTI, [], "pick at least one option"),
         (POLL, 3, "option 3 does not exist"),
     ],
 )

@@ -1,30 +1,32 @@
-"""Per-connection send queues: bounded, never waited on, slow clients dropped."""
+"""Per-connection send queues: bounded, never waited on, slow clients dropped,
+and every end of a connection carries a close code."""
 
 from __future__ import annotations
 
 import asyncio
 
-from server.live.connection import CLOSE_TOO_SLOW, Connection
+from server.live.connection import CLOSE_ENDED, CLOSE_NORMAL, CLOSE_TOO_SLOW, Connection
 
 
-def test_frames_go_out_in_order_and_report_when_sent() -> None:
+def test_frames_go_out_in_order() -> None:
     async def main() -> None:
         sent: list[str] = []
-        seen_at: list[float] = []
+        closed: list[int] = []
 
         async def send_text(frame: str) -> None:
             sent.append(frame)
 
         async def close(code: int, reason: str) -> None:
-            raise AssertionError("not closed")
+            closed.append(code)
 
         connection = Connection(send_text, close, queue_limit=4)
         connection.send("a")
-        connection.send("b", on_sent=seen_at.append)
+        connection.send("b")
         await asyncio.sleep(0.01)
         assert sent == ["a", "b"]
-        assert len(seen_at) == 1
-        await connection.finish()
+        assert closed == []
+        await connection.shutdown()
+        assert closed == [CLOSE_NORMAL]
 
     asyncio.run(main())
 
@@ -47,6 +49,49 @@ def test_a_client_too_slow_to_drain_its_queue_is_disconnected_not_waited_for() -
         assert connection.closed
         assert closed == [CLOSE_TOO_SLOW]
         connection.send("after close")  # ignored, no error
-        await connection.finish()
+        await connection.shutdown()
+        assert closed == [CLOSE_TOO_SLOW]  # the first reason stands
+
+    asyncio.run(main())
+
+
+def test_queued_frames_go_out_before_the_close_frame() -> None:
+    async def main() -> None:
+        log: list[str] = []
+
+        async def send_text(frame: str) -> None:
+            await asyncio.sleep(0.001)
+            log.append(frame)
+
+        async def close(code: int, reason: str) -> None:
+            log.append(f"close {code} {reason}")
+
+        connection = Connection(send_text, close)
+        connection.send("ended")
+        connection.send("rank")
+        await connection.shutdown(CLOSE_ENDED, "the game is over")
+        assert log == ["ended", "rank", "close 4000 the game is over"]
+
+    asyncio.run(main())
+
+
+def test_a_client_that_is_gone_is_closed_without_waiting_for_its_queue() -> None:
+    async def main() -> None:
+        closed: list[int] = []
+
+        async def broken_send(frame: str) -> None:
+            raise ConnectionResetError
+
+        async def close(code: int, reason: str) -> None:
+            closed.append(code)
+
+        connection = Connection(broken_send, close)
+        connection.send("one")
+        connection.send("two")
+        await asyncio.sleep(0.01)
+        started = asyncio.get_running_loop().time()
+        await connection.shutdown()
+        assert asyncio.get_running_loop().time() - started < 0.5
+        assert closed == [CLOSE_NORMAL]
 
     asyncio.run(main())

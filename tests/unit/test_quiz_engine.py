@@ -22,6 +22,7 @@ from server.engine.quiz import (
     QuestionClosed,
     QuestionOpened,
     Resumed,
+    Returned,
     Started,
 )
 from tests.unit.engine_fixtures import (
@@ -93,15 +94,56 @@ def test_question_closes_at_its_deadline_by_tick() -> None:
     assert game.next_deadline is None
 
 
-def test_question_closes_when_every_connected_player_has_answered() -> None:
+def test_question_closes_early_only_when_everyone_in_the_game_has_answered() -> None:
     game = joined_game(3)
     game.start(now=0.0)
-    game.set_connected("p2", False, now=0.5)
-    game.answer("p0", 0, right_answer(game), received_at=1.0, shown_at=0.0)
-    assert game.phase == Phase.QUESTION
-    events = game.answer("p1", 0, right_answer(game), received_at=2.0, shown_at=0.0)
+    game.answer("p0", 0, right_answer(game), received_at=1.0)
+    game.answer("p1", 0, right_answer(game), received_at=2.0)
+    assert game.phase == Phase.QUESTION  # p2 has not answered
+    events = game.answer("p2", 0, right_answer(game), received_at=3.0)
     assert isinstance(events[-1], QuestionClosed)
+    assert events[-1].reveal["closed_by"] == "everyone_answered"
     assert game.phase == Phase.REVEAL
+
+
+def test_a_wifi_blip_is_not_an_answer() -> None:
+    # The access point restarts: everyone who has not answered drops at once.
+    game = joined_game(4)
+    game.start(now=0.0)
+    game.answer("p0", 0, right_answer(game), received_at=1.0)
+    for player in ("p1", "p2", "p3"):
+        assert game.set_connected(player, False, now=1.5) == []
+    assert game.tick(now=2.0) == []
+    assert game.phase == Phase.QUESTION
+    # They come back before the deadline and can still answer.
+    game.set_connected("p1", True, now=5.0)
+    accepted = game.answer("p1", 0, wrong_answer(game), received_at=6.0)
+    assert isinstance(accepted[0], AnswerAccepted)
+    assert game.phase == Phase.QUESTION
+
+
+def test_players_who_left_on_purpose_are_not_waited_for() -> None:
+    game = joined_game(3)
+    game.start(now=0.0)
+    game.answer("p0", 0, right_answer(game), received_at=1.0)
+    game.answer("p1", 0, right_answer(game), received_at=1.5)
+    events = game.leave("p2", now=2.0)
+    assert isinstance(events[0], Left) and not events[0].kicked
+    assert isinstance(events[-1], QuestionClosed)  # the last unanswered player left
+    assert game.present_count == 2
+    assert "p2" in {s.player_id for s in game.standings()}  # results kept
+
+
+def test_a_player_who_left_comes_back_with_their_token() -> None:
+    game = joined_game(2)
+    game.leave("p1", now=0.5)
+    assert game.present_count == 1
+    events = game.set_connected("p1", True, now=1.0)
+    assert isinstance(events[0], Returned)
+    assert game.present_count == 2
+    game.start(now=2.0)
+    game.answer("p0", 0, right_answer(game), received_at=3.0)
+    assert game.phase == Phase.QUESTION  # p1 is waited for again
 
 
 def test_start_only_from_the_lobby() -> None:
@@ -132,7 +174,7 @@ def test_paused_time_does_not_count_against_response_time() -> None:
     game.start(now=0.0)
     game.pause(now=2.0)
     game.resume(now=12.0)
-    events = game.answer("p0", 0, right_answer(game), received_at=14.0, shown_at=0.0)
+    events = game.answer("p0", 0, right_answer(game), received_at=14.0)
     accepted = events[0]
     assert isinstance(accepted, AnswerAccepted)
     assert accepted.answer.response_ms == 4000
@@ -150,7 +192,7 @@ def test_kicked_player_is_removed_and_cannot_rejoin() -> None:
         assert refused.value.code == "kicked"
     with pytest.raises(CommandRefused) as answer_refused:
         game.start(now=3.0)
-        game.answer("p0", 0, 0, received_at=4.0, shown_at=3.0)
+        game.answer("p0", 0, 0, received_at=4.0)
     assert answer_refused.value.code == "kicked"
 
 
@@ -167,7 +209,7 @@ def test_locked_lobby_refuses_joins_until_unlocked() -> None:
 def test_end_during_a_question_closes_it_and_reports_standings() -> None:
     game = joined_game(2)
     game.start(now=0.0)
-    game.answer("p1", 0, right_answer(game), received_at=1.0, shown_at=0.0)
+    game.answer("p1", 0, right_answer(game), received_at=1.0)
     events = game.end(now=2.0)
     assert isinstance(events[0], QuestionClosed)
     assert isinstance(events[1], Ended)
@@ -233,7 +275,7 @@ def test_staff_id_and_department_required_when_the_game_asks() -> None:
 def test_answer_before_joining_to_a_closed_or_unknown_question_or_after_the_deadline() -> None:
     game = joined_game(2)
     with pytest.raises(CommandRefused) as refused:
-        game.answer("p0", 0, 0, received_at=0.0, shown_at=0.0)
+        game.answer("p0", 0, 0, received_at=0.0)
     assert refused.value.code == "wrong_question"
     game.start(now=0.0)
     for player, question, at, code in (
@@ -242,11 +284,11 @@ def test_answer_before_joining_to_a_closed_or_unknown_question_or_after_the_dead
         ("p0", 0, 20.5, "too_late"),
     ):
         with pytest.raises(CommandRefused) as refused:
-            game.answer(player, question, right_answer(game), received_at=at, shown_at=0.0)
+            game.answer(player, question, right_answer(game), received_at=at)
         assert refused.value.code == code
     game.close(now=3.0)
     with pytest.raises(CommandRefused) as refused:
-        game.answer("p1", 0, 0, received_at=4.0, shown_at=0.0)
+        game.answer("p1", 0, 0, received_at=4.0)
     assert refused.value.code == "question_closed"
 
 
@@ -254,16 +296,16 @@ def test_malformed_answer_is_refused_and_the_player_may_still_answer() -> None:
     game = joined_game(2)
     game.start(now=0.0)
     with pytest.raises(CommandRefused) as refused:
-        game.answer("p0", 0, "not an option", received_at=1.0, shown_at=0.0)
+        game.answer("p0", 0, "not an option", received_at=1.0)
     assert refused.value.code == "invalid_answer"
-    assert isinstance(game.answer("p0", 0, 0, received_at=2.0, shown_at=0.0)[0], AnswerAccepted)
+    assert isinstance(game.answer("p0", 0, 0, received_at=2.0)[0], AnswerAccepted)
 
 
 def test_a_second_answer_gets_the_first_ack_and_no_second_score() -> None:
     game = joined_game(2)
     game.start(now=0.0)
-    first = game.answer("p0", 0, right_answer(game), received_at=1.0, shown_at=0.0)[0]
-    again = game.answer("p0", 0, wrong_answer(game), received_at=2.0, shown_at=0.0)
+    first = game.answer("p0", 0, right_answer(game), received_at=1.0)[0]
+    again = game.answer("p0", 0, wrong_answer(game), received_at=2.0)
     assert again == [AnswerAccepted(first.answer, repeat=True)]  # type: ignore[union-attr]
     assert game.players["p0"].score == first.answer.points  # type: ignore[union-attr]
 
@@ -271,15 +313,50 @@ def test_a_second_answer_gets_the_first_ack_and_no_second_score() -> None:
 def test_answered_count_goes_to_the_host_after_each_answer() -> None:
     game = joined_game(3)
     game.start(now=0.0)
-    events = game.answer("p0", 0, 0, received_at=1.0, shown_at=0.0)
+    events = game.answer("p0", 0, 0, received_at=1.0)
     assert AnsweredCount(1, 3) in events
 
 
-def test_response_time_counts_from_when_the_question_reached_that_player() -> None:
+def test_response_time_counts_from_when_the_question_opened() -> None:
     game = joined_game(2)
     game.start(now=0.0)
-    events = game.answer("p0", 0, right_answer(game), received_at=5.0, shown_at=3.0)
-    assert events[0].answer.response_ms == 2000  # type: ignore[union-attr]
+    events = game.answer("p0", 0, right_answer(game), received_at=5.0)
+    assert events[0].answer.response_ms == 5000  # type: ignore[union-attr]
+
+
+def test_reconnecting_mid_question_does_not_restart_the_clock() -> None:
+    # p1 was offline when the question opened and answers in the same packet as its
+    # resume, 10 s in: it must not be scored as an instant answer.
+    game = joined_game(2)
+    game.set_connected("p1", False, now=-1.0)
+    game.start(now=0.0)
+    honest = game.answer("p0", 0, right_answer(game), received_at=10.0)[0]
+    game.set_connected("p1", True, now=10.0)
+    late = game.answer("p1", 0, right_answer(game), received_at=10.0)[0]
+    assert isinstance(honest, AnswerAccepted) and isinstance(late, AnswerAccepted)
+    assert late.answer.response_ms == honest.answer.response_ms == 10_000
+    assert late.answer.points == honest.answer.points
+
+
+def test_after_the_deadline_it_is_too_late_even_once_revealed() -> None:
+    game = joined_game(2)
+    game.start(now=0.0)
+    deadline = game.next_deadline
+    assert deadline is not None
+    game.tick(now=deadline + 0.01)
+    assert game.phase == Phase.REVEAL
+    with pytest.raises(CommandRefused) as refused:
+        game.answer("p0", 0, right_answer(game), received_at=deadline + 0.02)
+    assert refused.value.code == "too_late"
+
+
+def test_an_answer_after_an_early_close_is_question_closed() -> None:
+    game = joined_game(2)
+    game.start(now=0.0)
+    game.close(now=1.0)
+    with pytest.raises(CommandRefused) as refused:
+        game.answer("p0", 0, right_answer(game), received_at=2.0)
+    assert refused.value.code == "question_closed"
 
 
 # ---- scoring in a game -----------------------------------------------------------------
@@ -290,9 +367,9 @@ def test_speed_preset_rewards_earlier_correct_answers() -> None:
     for n in range(3):
         game.join(f"p{n}", f"P{n}", None, None, now=0.0)
     game.start(now=0.0)
-    game.answer("p0", 0, right_answer(game), received_at=2.0, shown_at=0.0)
-    game.answer("p1", 0, right_answer(game), received_at=10.0, shown_at=0.0)
-    game.answer("p2", 0, wrong_answer(game), received_at=1.0, shown_at=0.0)
+    game.answer("p0", 0, right_answer(game), received_at=2.0)
+    game.answer("p1", 0, right_answer(game), received_at=10.0)
+    game.answer("p2", 0, wrong_answer(game), received_at=1.0)
     scores = {p.id: p.score for p in game.players.values()}
     assert scores == {"p0": 950, "p1": 750, "p2": 0}
 
@@ -302,9 +379,9 @@ def test_accuracy_preset_gives_full_points_and_time_breaks_ties() -> None:
     for n in range(3):
         game.join(f"p{n}", f"P{n}", None, None, now=0.0)
     game.start(now=0.0)
-    game.answer("p0", 0, right_answer(game), received_at=9.0, shown_at=0.0)
-    game.answer("p1", 0, right_answer(game), received_at=3.0, shown_at=0.0)
-    game.answer("p2", 0, right_answer(game), received_at=3.0, shown_at=0.0)
+    game.answer("p0", 0, right_answer(game), received_at=9.0)
+    game.answer("p1", 0, right_answer(game), received_at=3.0)
+    game.answer("p2", 0, right_answer(game), received_at=3.0)
     standings = game.standings()
     assert [(s.player_id, s.score, s.rank) for s in standings] == [
         ("p1", 1000, 1),
@@ -320,8 +397,8 @@ def test_multiplier_and_partial_credit() -> None:
     game.start(now=0.0)
     right = right_answer(game)
     assert isinstance(right, list)
-    game.answer("p0", 0, right, received_at=1.0, shown_at=0.0)
-    game.answer("p1", 0, right[:1], received_at=1.0, shown_at=0.0)
+    game.answer("p0", 0, right, received_at=1.0)
+    game.answer("p1", 0, right[:1], received_at=1.0)
     assert game.players["p0"].score == 2000  # points: 2
     assert game.players["p1"].score == 1000  # half the right options
 
@@ -331,10 +408,10 @@ def test_zero_multiplier_and_polls_never_score() -> None:
     game = new_game([zero, POLL], scoring="accuracy", streak_bonus=True)
     game.join("p0", "P0", None, None, now=0.0)
     game.start(now=0.0)
-    game.answer("p0", 0, right_answer(game), received_at=1.0, shown_at=0.0)
+    game.answer("p0", 0, right_answer(game), received_at=1.0)
     game.next(now=2.0)
     game.next(now=3.0)
-    accepted = game.answer("p0", 1, 1, received_at=4.0, shown_at=3.0)[0]
+    accepted = game.answer("p0", 1, 1, received_at=4.0)[0]
     assert accepted.answer.correct is None and accepted.answer.points == 0  # type: ignore[union-attr]
     assert game.players["p0"].score == 0
 
@@ -348,7 +425,7 @@ def test_streak_bonus_grows_with_consecutive_correct_answers_and_resets() -> Non
     points = []
     for index, right in enumerate((True, True, False, True)):
         answer = right_answer(game) if right else wrong_answer(game)
-        event = game.answer("p0", index, answer, received_at=index * 10 + 1.0, shown_at=0.0)[0]
+        event = game.answer("p0", index, answer, received_at=index * 10 + 1.0)[0]
         points.append(event.answer.points)  # type: ignore[union-attr]
         game.close(now=index * 10 + 2.0)
         if index < 3:
@@ -398,9 +475,9 @@ def test_reveal_shows_the_right_answer_distribution_and_explanation() -> None:
         game.join(f"p{n}", f"P{n}", None, None, now=0.0)
     game.start(now=0.0)
     right = right_answer(game)
-    game.answer("p0", 0, right, received_at=1.0, shown_at=0.0)
-    game.answer("p1", 0, right, received_at=1.0, shown_at=0.0)
-    closed = game.answer("p2", 0, wrong_answer(game), received_at=1.0, shown_at=0.0)[-1]
+    game.answer("p0", 0, right, received_at=1.0)
+    game.answer("p1", 0, right, received_at=1.0)
+    closed = game.answer("p2", 0, wrong_answer(game), received_at=1.0)[-1]
     assert isinstance(closed, QuestionClosed)
     assert closed.reveal["correct"] == [right]
     assert closed.reveal["distribution"][right] == 2  # type: ignore[index]
@@ -448,7 +525,7 @@ def test_scores_equal_the_sum_of_accepted_points_and_nothing_is_accepted_after_c
                 assert isinstance(event, QuestionClosed)
             value = right_answer(game) if right else wrong_answer(game)
             try:
-                events = game.answer(f"p{player}", index, value, received_at=at, shown_at=opened_at)
+                events = game.answer(f"p{player}", index, value, received_at=at)
             except CommandRefused as refused:
                 assert refused.code in ("too_late", "question_closed")
                 assert game.phase == Phase.REVEAL or at > opened_at + 20
@@ -476,10 +553,10 @@ def test_scores_shown_while_a_question_is_open_leave_out_its_answers() -> None:
     game.join("p0", "P0", None, None, now=0.0)
     game.join("p1", "P1", None, None, now=0.0)
     game.start(now=0.0)
-    game.answer("p0", 0, right_answer(game), received_at=1.0, shown_at=0.0)
+    game.answer("p0", 0, right_answer(game), received_at=1.0)
     assert game.players["p0"].score == 1000
     public = {s.player_id: (s.score, s.rank) for s in game.public_standings()}
     assert public == {"p0": (0, 1), "p1": (0, 1)}
-    game.answer("p1", 0, wrong_answer(game), received_at=2.0, shown_at=0.0)  # closes it
+    game.answer("p1", 0, wrong_answer(game), received_at=2.0)  # closes it
     revealed = {s.player_id: s.score for s in game.public_standings()}
     assert revealed == {"p0": 1000, "p1": 0}

@@ -186,12 +186,13 @@ class HostSocket {
       }
       this.onMessage(message);
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       if (socket !== this.socket) return;
       this.socket = null;
       this.ready = false;
       if (this.stopped) return;
-      this.onStatus("offline");
+      // 4012: the server is restarting and keeps the game; come back the same way.
+      this.onStatus(event.code === 4012 ? "restarting" : "offline");
       const wait = this.delay * (0.8 + Math.random() * 0.4);
       this.delay = Math.min(this.delay * 2, MAX_DELAY);
       this.retryTimer = setTimeout(() => this.connect(), wait);
@@ -340,7 +341,11 @@ function sendNext() {
   const index = game.question ? game.question.index : -1;
   const pending = nextPending;
   if (pending && pending.phase === game.phase && pending.index === index && performance.now() < pending.until) return;
-  if (socket.send({ type: "next" })) nextPending = { phase: game.phase, index, until: performance.now() + 3000 };
+  // "phase": the server ignores this press if the game has moved on meanwhile (e.g. the
+  // question closed by itself), so one press never skips the reveal.
+  if (socket.send({ type: "next", phase: game.phase })) {
+    nextPending = { phase: game.phase, index, until: performance.now() + 3000 };
+  }
 }
 
 function togglePause() {
@@ -361,7 +366,7 @@ async function endGame() {
 }
 
 function closeQuestion() {
-  if (game.phase === "question") socket.send({ type: "close" });
+  if (game.phase === "question") socket.send({ type: "close", phase: "question" });
 }
 
 async function kick(player) {
@@ -426,6 +431,9 @@ function onMessage(message) {
       return view.render();
     case "error":
       nextPending = null;
+      if (message.code === "wrong_phase" && (message.command === "next" || message.command === "close")) {
+        return undefined; // pressed just as the game moved on by itself: nothing to say
+      }
       if (message.code === "bad_host_token") {
         // The server no longer knows this game (ended long ago, or the server restarted).
         game.phase = "gone";
@@ -842,10 +850,16 @@ const view = isRemote ? remote : projector;
 
 function setStatus(state) {
   const status = $("connection-status");
-  status.dataset.state = state;
-  const labels = { online: "Connected", connecting: "Connecting…", offline: "Connection lost. Reconnecting…" };
+  const labels = {
+    online: "Connected",
+    connecting: "Connecting…",
+    offline: "Connection lost. Reconnecting…",
+    restarting: "The server is restarting. Reconnecting…",
+  };
+  const shown = state === "restarting" ? "offline" : state;
+  status.dataset.state = shown;
   status.textContent = t(labels[state]);
-  document.body.dataset.connection = state;
+  document.body.dataset.connection = shown;
 }
 
 function toggleFullscreen() {

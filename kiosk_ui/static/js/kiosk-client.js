@@ -41,6 +41,7 @@
  */
 
 const STOP_CODES = [4000, 4003, 4009];
+const RESTARTING = 4012;
 
 // ---- live connection -----------------------------------------------------------------
 
@@ -58,6 +59,7 @@ export function connectLive(options) {
   let pingTimer = 0;
   let pongTimer = 0;
   let stopped = false;
+  let restarting = false;
 
   const api = {
     send(message) {
@@ -153,6 +155,7 @@ export function connectLive(options) {
 
   function closed(event) {
     socket = null;
+    restarting = event.code === RESTARTING;
     stopHeartbeat();
     const wanted = options.onClose ? options.onClose(event, api) !== false : true;
     if (!wanted || stopped || stopCodes.indexOf(event.code) >= 0) {
@@ -184,7 +187,9 @@ export function connectLive(options) {
     const base = Math.min(maxDelay, minDelay * Math.pow(2, attempt));
     attempt += 1;
     const delay = base / 2 + Math.random() * (base / 2);
-    showStatus("offline", "No connection. Reconnecting…");
+    // 4012: the server is restarting; it keeps the game, so come back the same way.
+    const msgid = restarting ? "The server is restarting. Reconnecting…" : "No connection. Reconnecting…";
+    showStatus("offline", msgid);
     retryTimer = setTimeout(open, delay);
   }
 
