@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,3 +72,28 @@ class ServerConfig:
     @property
     def database_path(self) -> Path:
         return self.data_dir / "quizkiosk.sqlite3"
+
+    @property
+    def host_key_path(self) -> Path:
+        return self.data_dir / "host-token.key"
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """A 32-byte secret kept in `path` (created on first use, readable by the owner only).
+
+    Host tokens are derived from it, so a restarted server still accepts the token a
+    projector page already holds.
+    """
+    if path.exists():
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    key = secrets.token_bytes(32)
+    temporary = path.with_suffix(".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        file.write(key)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+    return key

@@ -8,12 +8,23 @@ the connection and the game carry on.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Literal
+from dataclasses import dataclass, field, fields
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 16 * 1024
+
+# WebSocket close codes (docs/protocol.md, "Limits and errors").
+CLOSE_NORMAL = 1000  # `leave`, or the client went away
+CLOSE_ENDED = 4000  # the game is over and no longer kept: do not reconnect
+CLOSE_KICKED = 4003
+CLOSE_TOO_SLOW = 4008
+CLOSE_REPLACED = 4009
+CLOSE_JOIN_TIMEOUT = 4010
+CLOSE_RESTARTING = 4012  # the server is stopping or restarting: reconnect and resume
+CLOSE_TOO_MANY_SOCKETS = 4029
 
 MAX_NESTING = 32  # deeper JSON than this is refused before it is parsed
 
@@ -215,3 +226,244 @@ def encode(message: dict[str, object]) -> str:
 
 def error_message(code: str, message: str, **extra: object) -> dict[str, object]:
     return {"type": "error", "code": code, "message": message, **extra}
+
+
+# ---- server -> clients -----------------------------------------------------------------
+#
+# Every message the server sends is one of these typed shapes (docs/protocol.md
+# documents each). The engine builds them; the live layer only encodes each once
+# per audience and delivers it. Nested values are plain JSON data (localized texts
+# are {"uz": ..., "ru": ..., "en": ...} dicts).
+
+Json = dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class ServerMessage:
+    TYPE: ClassVar[str] = ""
+
+    def wire(self) -> Json:
+        """The message as JSON data, `type` first."""
+        data: Json = {"type": self.TYPE}
+        for item in fields(self):
+            data[item.name] = getattr(self, item.name)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome(ServerMessage):
+    TYPE: ClassVar[str] = "welcome"
+    protocol: int
+    resumed: bool
+    player: Json
+    resume_token: str
+    game: Json
+    screen: Json
+
+
+@dataclass(frozen=True, slots=True)
+class HostWelcome(ServerMessage):
+    TYPE: ClassVar[str] = "host_welcome"
+    protocol: int
+    game: Json
+    join_url: str
+    screen: Json
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionShown(ServerMessage):
+    TYPE: ClassVar[str] = "question"
+    index: int
+    total: int
+    kind: str
+    text: Json | None
+    time_limit: int
+    points: int
+    image: str | None
+    show_text_on_phones: bool
+    remaining_ms: int
+    paused: bool
+    choices: list[Json | None] | None = None
+
+    def wire(self) -> Json:
+        data = ServerMessage.wire(self)
+        if self.choices is None:
+            del data["choices"]  # truefalse and typed questions have none
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerAck(ServerMessage):
+    TYPE: ClassVar[str] = "answer_ack"
+    question: int
+    value: object
+
+
+@dataclass(frozen=True, slots=True)
+class PausedMsg(ServerMessage):
+    TYPE: ClassVar[str] = "paused"
+    remaining_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class ResumedMsg(ServerMessage):
+    TYPE: ClassVar[str] = "resumed"
+    remaining_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reveal(ServerMessage):
+    TYPE: ClassVar[str] = "reveal"
+    index: int
+    kind: str
+    correct: object
+    explanation: Json | None
+    distribution: list[int]
+    answered: int
+    correct_count: int
+    closed_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Result(ServerMessage):
+    TYPE: ClassVar[str] = "result"
+    players: int
+    correct: bool | None
+    answered: bool
+    points: int
+    score: int
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class Leaderboard(ServerMessage):
+    TYPE: ClassVar[str] = "leaderboard"
+    top: list[Json]
+    players: int
+
+
+@dataclass(frozen=True, slots=True)
+class Podium(ServerMessage):
+    TYPE: ClassVar[str] = "podium"
+    top: list[Json]
+    players: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rank(ServerMessage):
+    TYPE: ClassVar[str] = "rank"
+    rank: int
+    score: int
+    players: int
+    correct_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class EndedMsg(ServerMessage):
+    TYPE: ClassVar[str] = "ended"
+    top: list[Json]
+    players: int
+
+
+@dataclass(frozen=True, slots=True)
+class Kicked(ServerMessage):
+    TYPE: ClassVar[str] = "kicked"
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lobby(ServerMessage):
+    TYPE: ClassVar[str] = "lobby"
+    locked: bool
+    players: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pong(ServerMessage):
+    TYPE: ClassVar[str] = "pong"
+    server_time: float
+
+
+@dataclass(frozen=True, slots=True)
+class LeftMsg(ServerMessage):
+    TYPE: ClassVar[str] = "left"
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerJoined(ServerMessage):
+    TYPE: ClassVar[str] = "player_joined"
+    player: Json
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerLeft(ServerMessage):
+    TYPE: ClassVar[str] = "player_left"
+    player_id: str
+    kicked: bool
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerStatus(ServerMessage):
+    TYPE: ClassVar[str] = "player_status"
+    player_id: str
+    connected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Answered(ServerMessage):
+    """The host's answered count. Coalesced: only the latest goes out, a few a second."""
+
+    TYPE: ClassVar[str] = "answered"
+    answered: int
+    expected: int
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorMsg(ServerMessage):
+    TYPE: ClassVar[str] = "error"
+    code: str
+    message: str
+    extra: Json = field(default_factory=dict)
+
+    def wire(self) -> Json:
+        return {"type": self.TYPE, "code": self.code, "message": self.message, **self.extra}
+
+
+# Who a message is for. One frame is encoded per audience, never per player.
+@dataclass(frozen=True, slots=True)
+class Everyone:
+    """Every player and every host screen of the game."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hosts:
+    """The projector and remotes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Players:
+    """Every player (not the hosts)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OnePlayer:
+    player_id: str
+
+
+Audience = Everyone | Hosts | Players | OnePlayer
+EVERYONE, HOSTS, PLAYERS = Everyone(), Hosts(), Players()
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    to: Audience
+    message: ServerMessage
+    # > 0: a running count (answered, lobby size): send at most one such message per
+    # this many seconds to this audience, always the latest.
+    every: float = 0.0
+
+
+def encode_message(message: ServerMessage) -> str:
+    return encode(message.wire())

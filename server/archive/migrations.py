@@ -101,7 +101,26 @@ CREATE TABLE setup_code (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1_RESULTS, _V2_ACCOUNTS)
+_V3_DURABLE_GAMES = """
+-- What a game needs to be rebuilt after a restart: its seed (option order), the
+-- content hash of the bank it was started from, and every accepted input in order.
+ALTER TABLE games ADD COLUMN seed INTEGER;
+ALTER TABLE games ADD COLUMN bank_hash TEXT;
+CREATE TABLE game_inputs (
+    game_id TEXT NOT NULL REFERENCES games (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,                     -- 1, 2, 3, ... per game
+    at REAL NOT NULL,                         -- the time the engine was given
+    command TEXT NOT NULL,                    -- JSON (server.engine.commands)
+    epoch INTEGER NOT NULL DEFAULT 0,         -- the owner's fencing token (scale-out)
+    PRIMARY KEY (game_id, seq)
+);
+CREATE INDEX games_unfinished ON games (created_at) WHERE ended_at IS NULL;
+-- The answer in bank terms (which bank option(s), which step order), independent
+-- of how the options were shuffled on screen: "which wrong option did people pick".
+ALTER TABLE answers ADD COLUMN answer TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1_RESULTS, _V2_ACCOUNTS, _V3_DURABLE_GAMES)
 LATEST_VERSION = len(MIGRATIONS)
 
 

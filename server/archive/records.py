@@ -19,6 +19,8 @@ class GameRecord:
     trainer: str  # username of the trainer who created the game
     created_at: float  # unix seconds
     question_ids: list[str] = field(default_factory=list)
+    seed: int | None = None  # the game's random seed (option order): replay needs it
+    bank_hash: str | None = None  # content hash of the bank the game was started from
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,7 @@ class AnswerRecord:
     response_ms: int
     correct: bool | None  # None for polls
     points: int
+    answer: object = None  # in bank terms (bank option indexes, step order), JSON-serialisable
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,28 @@ class GameResults:
     participants: list[ParticipantRecord]
     answers: list[AnswerRecord]
     standings: list[StandingRecord]
+
+
+@dataclass(frozen=True, slots=True)
+class InputRecord:
+    """One accepted input of a game and what it made durable, written atomically."""
+
+    seq: int
+    at: float
+    command: dict[str, object]
+    participants: tuple[ParticipantRecord, ...] = ()
+    answers: tuple[AnswerRecord, ...] = ()
+    started_at: float | None = None
+    ended_at: float | None = None
+    standings: tuple[StandingRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SavedGame:
+    """A game that had not ended: its record and every input, in order."""
+
+    game: GameRecord
+    inputs: list[tuple[int, float, dict[str, object]]]
 
 
 class Archive(Protocol):
@@ -82,6 +107,14 @@ class Archive(Protocol):
     async def record_end(
         self, game_id: str, ended_at: float, standings: list[StandingRecord]
     ) -> None: ...
+
+    async def record_inputs(self, game_id: str, inputs: list[InputRecord]) -> None:
+        """Append inputs (in seq order) with their facts, in one transaction."""
+        ...
+
+    async def unfinished_games(self) -> list[SavedGame]:
+        """Every game that has not ended, with its inputs, oldest first."""
+        ...
 
     async def game_results(self, game_id: str) -> GameResults | None: ...
 

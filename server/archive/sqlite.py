@@ -22,7 +22,9 @@ from server.archive.records import (
     AnswerRecord,
     GameRecord,
     GameResults,
+    InputRecord,
     ParticipantRecord,
+    SavedGame,
     StandingRecord,
 )
 from server.archive.writer import ArchiveClosedError, GroupCommitWriter
@@ -163,6 +165,8 @@ class SqliteArchive:
             game.trainer,
             game.created_at,
             _to_json(game.question_ids),
+            game.seed,
+            game.bank_hash,
         )
         await self.write(_statement(_INSERT_GAME, params))
 
@@ -170,40 +174,58 @@ class SqliteArchive:
         await self.write(_update_game(game_id, "started_at", started_at))
 
     async def record_participant(self, participant: ParticipantRecord) -> None:
-        p = participant
-        params = (p.game_id, p.player_id, p.name, p.staff_id, p.department, p.joined_at)
-        await self.write(_statement(_UPSERT_PARTICIPANT, params))
+        await self.write(_statement(_UPSERT_PARTICIPANT, _participant_params(participant)))
 
     async def record_answer(self, answer: AnswerRecord) -> None:
-        a = answer
         # Encode here, on the caller's side: a payload that is not JSON fails its own
         # caller at once instead of reaching the writer thread.
-        params = (
-            a.game_id,
-            a.player_id,
-            a.question_index,
-            a.question_id,
-            _to_json(a.payload),
-            a.received_at,
-            a.response_ms,
-            None if a.correct is None else int(a.correct),
-            a.points,
-        )
-        await self.write(_statement(_INSERT_ANSWER, params))
+        await self.write(_statement(_INSERT_ANSWER, _answer_params(answer)))
+
+    async def record_inputs(self, game_id: str, inputs: list[InputRecord]) -> None:
+        """Each input with its facts (participants, answers, start, end): all or nothing."""
+        input_rows = [(game_id, i.seq, i.at, _to_json(i.command)) for i in inputs]
+        participant_rows = [_participant_params(p) for i in inputs for p in i.participants]
+        answer_rows = [_answer_params(a) for i in inputs for a in i.answers]
+        started = [i.started_at for i in inputs if i.started_at is not None]
+        ends = [(i.ended_at, i.standings) for i in inputs if i.ended_at is not None]
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.executemany(_INSERT_INPUT, input_rows)
+            conn.executemany(_UPSERT_PARTICIPANT, participant_rows)
+            conn.executemany(_INSERT_ANSWER, answer_rows)
+            for at in started:
+                _update_game(game_id, "started_at", at)(conn)
+            for at, standings in ends:
+                _write_end(conn, game_id, at, standings)
+
+        await self.write(work)
+
+    async def unfinished_games(self) -> list[SavedGame]:
+        def work(conn: sqlite3.Connection) -> list[SavedGame]:
+            games = [
+                _game_from_row(row)
+                for row in conn.execute(
+                    f"{_SELECT_GAME} WHERE ended_at IS NULL ORDER BY created_at, id"
+                )
+            ]
+            saved = []
+            for game in games:
+                inputs = [
+                    (seq, at, cast(dict[str, object], json.loads(command)))
+                    for seq, at, command in conn.execute(
+                        "SELECT seq, at, command FROM game_inputs WHERE game_id = ? ORDER BY seq",
+                        (game.game_id,),
+                    )
+                ]
+                saved.append(SavedGame(game, inputs))
+            return saved
+
+        return await self.read(work)
 
     async def record_end(
         self, game_id: str, ended_at: float, standings: list[StandingRecord]
     ) -> None:
-        rows = [(game_id, s.player_id, s.rank, s.score, s.correct_count) for s in standings]
-        set_ended = _update_game(game_id, "ended_at", ended_at)
-
-        def work(conn: sqlite3.Connection) -> None:
-            set_ended(conn)
-            # Replace, not add: ending twice (say, after a replay) leaves one board.
-            conn.execute("DELETE FROM standings WHERE game_id = ?", (game_id,))
-            conn.executemany(_INSERT_STANDING, rows)
-
-        await self.write(work)
+        await self.write(lambda conn: _write_end(conn, game_id, ended_at, standings))
 
     # -- Archive protocol: reads ---------------------------------------------------------
 
@@ -226,9 +248,11 @@ class SqliteArchive:
 # -- SQL -------------------------------------------------------------------------------
 
 _INSERT_GAME = """
-INSERT INTO games (id, pin, bank_id, mode, settings, trainer, created_at, question_ids)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO games (id, pin, bank_id, mode, settings, trainer, created_at, question_ids,
+                   seed, bank_hash)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
+_INSERT_INPUT = "INSERT INTO game_inputs (game_id, seq, at, command) VALUES (?, ?, ?, ?)"
 # A player who rejoins may have fixed their name; the first join time stays.
 _UPSERT_PARTICIPANT = """
 INSERT INTO participants (game_id, player_id, name, staff_id, department, joined_at)
@@ -239,8 +263,8 @@ ON CONFLICT (game_id, player_id) DO UPDATE SET
 # The first answer wins; a repeat (a resend after a reconnect) changes nothing.
 _INSERT_ANSWER = """
 INSERT INTO answers (game_id, player_id, question_index, question_id, payload,
-                     received_at, response_ms, correct, points)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     received_at, response_ms, correct, points, answer)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (game_id, player_id, question_index) DO NOTHING
 """
 _INSERT_STANDING = """
@@ -248,9 +272,40 @@ INSERT INTO standings (game_id, player_id, rank, score, correct_count) VALUES (?
 """
 _SELECT_GAME = """
 SELECT id, pin, bank_id, mode, settings, trainer, created_at, question_ids,
-       started_at, ended_at
+       started_at, ended_at, seed, bank_hash
 FROM games
 """
+
+
+def _participant_params(p: ParticipantRecord) -> tuple[object, ...]:
+    return (p.game_id, p.player_id, p.name, p.staff_id, p.department, p.joined_at)
+
+
+def _answer_params(a: AnswerRecord) -> tuple[object, ...]:
+    return (
+        a.game_id,
+        a.player_id,
+        a.question_index,
+        a.question_id,
+        _to_json(a.payload),
+        a.received_at,
+        a.response_ms,
+        None if a.correct is None else int(a.correct),
+        a.points,
+        _to_json(a.answer),
+    )
+
+
+def _write_end(
+    conn: sqlite3.Connection, game_id: str, ended_at: float, standings: Sequence[StandingRecord]
+) -> None:
+    _update_game(game_id, "ended_at", ended_at)(conn)
+    # Replace, not add: ending twice (say, after a replay) leaves one board.
+    conn.execute("DELETE FROM standings WHERE game_id = ?", (game_id,))
+    conn.executemany(
+        _INSERT_STANDING,
+        [(game_id, s.player_id, s.rank, s.score, s.correct_count) for s in standings],
+    )
 
 
 def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
@@ -298,6 +353,8 @@ def _game_from_row(row: Sequence[Any]) -> GameRecord:
         trainer=row[5],
         created_at=row[6],
         question_ids=cast(list[str], json.loads(row[7])),
+        seed=row[10],
+        bank_hash=row[11],
     )
 
 
@@ -324,11 +381,22 @@ def _load_results(conn: sqlite3.Connection, game_id: str) -> GameResults | None:
             response_ms=response_ms,
             correct=None if correct is None else bool(correct),
             points=points,
+            answer=None if answer is None else json.loads(answer),
         )
-        for player_id, index, question_id, payload, received_at, response_ms, correct, points in (
+        for (
+            player_id,
+            index,
+            question_id,
+            payload,
+            received_at,
+            response_ms,
+            correct,
+            points,
+            answer,
+        ) in (
             conn.execute(
                 "SELECT player_id, question_index, question_id, payload, received_at,"
-                " response_ms, correct, points FROM answers"
+                " response_ms, correct, points, answer FROM answers"
                 " WHERE game_id = ? ORDER BY question_index, received_at, rowid",
                 (game_id,),
             )

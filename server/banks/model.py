@@ -7,6 +7,8 @@ server and the XLSX importer all agree on what a valid bank is.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from typing import Annotated, Literal
 
@@ -312,3 +314,10 @@ class Bank(_Strict):
 
     def time_for(self, question: AnyQuestion) -> int:
         return question.time if question.time is not None else self.default_time
+
+    def content_hash(self) -> str:
+        """A digest of everything in the bank: a game is rebuilt only from the same content."""
+        canonical = json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

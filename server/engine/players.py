@@ -5,15 +5,14 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from server.engine.game import CommandRefused
+
 MAX_NAME_LENGTH = 24
 MAX_FIELD_LENGTH = 64
 
 
-class JoinRefused(ValueError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class JoinRefused(CommandRefused):
+    """A join that may not happen (name taken, lobby locked, …)."""
 
 
 @dataclass(slots=True)
@@ -33,6 +32,7 @@ class Player:
     # results but is no longer waited for; coming back with the token undoes it.
     left: bool = False
     answered: set[int] = field(default_factory=set)
+    token_hash: str = ""  # SHA-256 of the player's resume token (never the token itself)
 
 
 def clean_display_text(raw: str, limit: int) -> str:

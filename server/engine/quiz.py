@@ -1,18 +1,31 @@
 """The live-quiz state machine: pure, no I/O, no clock but the `now` it is given.
 
-Inputs are method calls (join, answer, host commands, tick); outputs are the
-events each call returns.  The live layer turns events into wire messages and
-archive writes; tests drive this class directly.
+`handle(command, now)` is the one entry point the live layer uses: it applies a
+command (server.engine.commands) and returns an Outcome of typed messages and
+archive facts (built by server.engine.quiz_present). The methods it calls (join,
+answer, host commands, tick) return the internal events of
+server.engine.quiz_events; unit tests drive them directly too.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 
 from server.banks.model import AnyQuestion, MultiSelect, Poll, SingleChoice, TrueFalse
 from server.engine.answers import InvalidAnswer, check_answer
+from server.engine.commands import (
+    Command,
+    HostAction,
+    JoinGame,
+    KickPlayer,
+    LeaveGame,
+    LockLobby,
+    SetConnected,
+    SubmitAnswer,
+    Tick,
+)
+from server.engine.game import CommandRefused, Outcome
 from server.engine.players import (
     JoinRefused,
     Player,
@@ -21,6 +34,33 @@ from server.engine.players import (
     clean_optional,
     name_key,
     rank_players,
+)
+from server.engine.quiz_events import (
+    AcceptedAnswer,
+    AnswerAccepted,
+    AnsweredCount,
+    ConnectionChanged,
+    Ended,
+    Event,
+    Joined,
+    LeaderboardShown,
+    Left,
+    LobbyChanged,
+    Paused,
+    Phase,
+    PlayerResult,
+    QuestionClosed,
+    QuestionOpened,
+    Resumed,
+    Returned,
+    Started,
+)
+from server.engine.quiz_present import (
+    host_screen,
+    player_screen,
+    present,
+    question_message,
+    summary,
 )
 from server.engine.scoring import award
 from server.engine.settings import GameSettings
@@ -31,145 +71,33 @@ from server.engine.views import (
     reveal_payload,
     to_bank_answer,
 )
+from server.protocol import Json, QuestionShown
 
 LEADERBOARD_SIZE = 10
 PODIUM_SIZE = 3
 
-
-class Phase(StrEnum):
-    LOBBY = "lobby"
-    QUESTION = "question"
-    REVEAL = "reveal"
-    LEADERBOARD = "leaderboard"
-    PODIUM = "podium"
-    ENDED = "ended"
-
-
-class CommandRefused(Exception):
-    """A command that is not allowed now; `code` is sent to the client."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-# ---- events -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Joined:
-    player: Player
-
-
-@dataclass(frozen=True, slots=True)
-class Left:
-    player_id: str
-    kicked: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Returned:
-    """A player who had left came back with their resume token."""
-
-    player: Player
-
-
-@dataclass(frozen=True, slots=True)
-class LobbyChanged:
-    locked: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Started:
-    at: float
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionOpened:
-    payload: dict[str, object]
-    deadline: float
-
-
-@dataclass(frozen=True, slots=True)
-class Paused:
-    remaining: float
-
-
-@dataclass(frozen=True, slots=True)
-class Resumed:
-    deadline: float
-
-
-@dataclass(frozen=True, slots=True)
-class AcceptedAnswer:
-    player_id: str
-    question_index: int
-    question_id: str
-    payload: object  # as the player sent it (display positions)
-    received_at: float
-    response_ms: int
-    correct: bool | None
-    points: int
-    score_after: int
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerAccepted:
-    answer: AcceptedAnswer
-    repeat: bool  # a second answer to the same question: same ack, no new score
-
-
-@dataclass(frozen=True, slots=True)
-class AnsweredCount:
-    answered: int
-    expected: int
-
-
-@dataclass(frozen=True, slots=True)
-class PlayerResult:
-    player_id: str
-    correct: bool | None
-    points: int
-    score: int
-    rank: int
-    answered: bool
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionClosed:
-    reveal: dict[str, object]
-    results: list[PlayerResult]
-
-
-@dataclass(frozen=True, slots=True)
-class LeaderboardShown:
-    top: list[Standing]
-    standings: list[Standing]
-    final: bool  # the podium
-
-
-@dataclass(frozen=True, slots=True)
-class Ended:
-    at: float
-    standings: list[Standing]
-
-
-Event = (
-    Joined
-    | Returned
-    | Left
-    | LobbyChanged
-    | Started
-    | QuestionOpened
-    | Paused
-    | Resumed
-    | AnswerAccepted
-    | AnsweredCount
-    | QuestionClosed
-    | LeaderboardShown
-    | Ended
-)
+__all__ = [
+    "AcceptedAnswer",
+    "AnswerAccepted",
+    "AnsweredCount",
+    "CommandRefused",
+    "ConnectionChanged",
+    "Ended",
+    "Event",
+    "Joined",
+    "LeaderboardShown",
+    "Left",
+    "LobbyChanged",
+    "Paused",
+    "Phase",
+    "PlayerResult",
+    "QuestionClosed",
+    "QuestionOpened",
+    "QuizGame",
+    "Resumed",
+    "Returned",
+    "Started",
+]
 
 
 @dataclass(slots=True)
@@ -309,6 +237,7 @@ class QuizGame:
         staff_id: str | None,
         department: str | None,
         now: float,
+        token_hash: str = "",
     ) -> list[Event]:
         if self.phase == Phase.ENDED:
             raise JoinRefused("game_ended", "this game has ended")
@@ -331,7 +260,7 @@ class QuizGame:
         if staff and name_key(staff) in self._staff_ids:
             raise JoinRefused("staff_id_taken", "this staff ID is already in this game")
         self._join_order += 1
-        player = Player(player_id, clean, staff, dept, now, self._join_order)
+        player = Player(player_id, clean, staff, dept, now, self._join_order, token_hash=token_hash)
         self.players[player_id] = player
         self._present_count += 1
         if self.current is not None and not self.current.closed:
@@ -347,6 +276,7 @@ class QuizGame:
         player = self.players.get(player_id)
         if player is None:
             return []
+        changed = player.connected != connected
         player.connected = connected
         if connected and player.left:
             player.left = False
@@ -355,7 +285,7 @@ class QuizGame:
             if current is not None and not current.closed and player_id not in current.answers:
                 current.waiting.add(player_id)
             return [Returned(player), self._count()]
-        return []
+        return [ConnectionChanged(player_id, connected)] if changed else []
 
     def leave(self, player_id: str, now: float) -> list[Event]:
         """The player left on purpose: they keep their results and are no longer waited for."""
@@ -519,6 +449,7 @@ class QuizGame:
             question_index=question_index,
             question_id=played.question.id,
             payload=value,
+            answer=bank_value,
             received_at=received_at,
             response_ms=response_ms,
             correct=verdict.correct,
@@ -536,6 +467,107 @@ class QuizGame:
         if deadline is not None and now >= deadline:
             return self._close(now, "deadline")
         return []
+
+    # ---- the Game interface --------------------------------------------------------
+
+    mode = "quiz"
+
+    def handle(self, command: Command, now: float) -> Outcome:
+        """Apply one command (see server.engine.commands); refusals change nothing."""
+        events, changed = self._apply(command, now)
+        return Outcome(present(self, events, now), changed)
+
+    def _apply(self, command: Command, now: float) -> tuple[list[Event], bool]:
+        if isinstance(command, SubmitAnswer):
+            events = self.answer(command.player_id, command.question, command.value, now)
+            repeat = bool(events) and isinstance(events[0], AnswerAccepted) and events[0].repeat
+            return events, not repeat
+        if isinstance(command, JoinGame):
+            joined = self.join(
+                command.player_id,
+                command.name,
+                command.staff_id,
+                command.department,
+                now,
+                command.token_hash,
+            )
+            return joined, True
+        if isinstance(command, SetConnected):
+            events = self.set_connected(command.player_id, command.connected, now)
+            # Only coming back after leaving changes the game; a plain blip is not kept.
+            return events, any(isinstance(e, Returned) for e in events)
+        if isinstance(command, LeaveGame):
+            return self.leave(command.player_id, now), True
+        if isinstance(command, Tick):
+            events = self.tick(now)
+            return events, bool(events)
+        self._check_phase_guard(command)
+        if isinstance(command, KickPlayer):
+            return self.kick(command.player_id, now), True
+        if isinstance(command, LockLobby):
+            return self.set_locked(command.locked), True
+        if isinstance(command, HostAction):
+            actions = {
+                "start": self.start,
+                "next": self.next,
+                "close": self.close,
+                "pause": self.pause,
+                "resume": self.resume,
+                "end": self.end,
+            }
+            action = actions.get(command.action)
+            if action is None:
+                raise CommandRefused("unknown_type", f"unknown host action '{command.action}'")
+            return action(now), True
+        raise CommandRefused("unknown_type", f"a quiz does not take '{command.KIND}'")
+
+    def _check_phase_guard(self, command: HostAction | KickPlayer | LockLobby | Command) -> None:
+        phase = getattr(command, "phase", None)
+        if phase is not None and phase != self.phase.value:
+            name = getattr(command, "action", command.KIND)
+            raise CommandRefused(
+                "wrong_phase", f"'{name}' was meant for {phase}, not {self.phase.value}"
+            )
+
+    @property
+    def ended(self) -> bool:
+        return self.phase == Phase.ENDED
+
+    @property
+    def phase_name(self) -> str:
+        return self.phase.value
+
+    @property
+    def player_count(self) -> int:
+        return self._present_count
+
+    def summary(self) -> Json:
+        return summary(self)
+
+    def player_screen(self, player_id: str, now: float) -> Json:
+        return player_screen(self, player_id, now)
+
+    def host_screen(self, now: float) -> Json:
+        return host_screen(self, now)
+
+    def open_question_for(self, player_id: str, now: float) -> QuestionShown | None:
+        if self.phase != Phase.QUESTION:
+            return None
+        return question_message(self, for_players=True, now=now)
+
+    def player_token_hashes(self) -> dict[str, str]:
+        return {p.id: p.token_hash for p in self.players.values() if p.token_hash}
+
+    def player_name(self, player_id: str) -> str | None:
+        player = self.players.get(player_id)
+        return player.name if player else None
+
+    def was_kicked(self, player_id: str) -> bool:
+        return player_id in self.kicked
+
+    def forget_connections(self) -> None:
+        for player in self.players.values():
+            player.connected = False
 
     # ---- internals -------------------------------------------------------------
 

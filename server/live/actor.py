@@ -1,9 +1,15 @@
-"""The one owner of a live game: its engine state, its timers and its sockets.
+"""The one owner of a live game: its engine state, its timer, its record and its sockets.
 
-Commands arrive through `call`, run one at a time in the actor's own task, and
-the engine's events are fanned out from here: each broadcast is encoded once,
-answers are acknowledged only after the archive has committed them, and the
-host's answered-count is throttled so no answer costs O(players).
+Inputs arrive as commands (server.engine.commands) and run one at a time in the
+actor's own task. For each, the actor gives the engine the command and the
+clock's time; the engine returns an Outcome. What changed the game is recorded
+(the command, its time and its facts: new participants, answers, start, end) and
+group-committed to the archive; the Outcome's messages are held until that
+record — and every record before it — is durable, and only then handed to the
+hub. So an acknowledged answer is on disk, a reveal never goes out before the
+answers it counts are, and nobody ever sees a screen that a crash could take back.
+
+The actor knows no game mode: everything mode-specific is behind `Game`.
 """
 
 from __future__ import annotations
@@ -11,8 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
-import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -20,43 +25,37 @@ from typing import Any, TypeVar
 from server.archive.records import (
     AnswerRecord,
     Archive,
+    InputRecord,
     ParticipantRecord,
     StandingRecord,
 )
-from server.banks.model import Bank
-from server.engine.players import Standing
-from server.engine.quiz import (
-    AcceptedAnswer,
-    AnswerAccepted,
-    AnsweredCount,
-    Ended,
-    Event,
-    Joined,
-    LeaderboardShown,
-    Left,
-    LobbyChanged,
-    Paused,
-    Phase,
-    QuestionClosed,
-    QuestionOpened,
-    QuizGame,
-    Resumed,
-    Returned,
-    Started,
+from server.engine.commands import Command, SetConnected, Tick, to_record
+from server.engine.game import (
+    AnswerKept,
+    Disconnect,
+    Game,
+    GameFinished,
+    GameStarted,
+    Outcome,
+    ParticipantJoined,
 )
-from server.engine.views import texts
-from server.live.connection import (
-    CLOSE_ENDED,
-    CLOSE_KICKED,
-    CLOSE_REPLACED,
-    CLOSE_RESTARTING,
-    Connection,
+from server.live.clock import Clock, Timer
+from server.live.connection import CLOSE_ENDED, CLOSE_REPLACED, CLOSE_RESTARTING, Connection
+from server.live.hub import Hub
+from server.protocol import (
+    PROTOCOL_VERSION,
+    ErrorMsg,
+    HostWelcome,
+    Json,
+    OnePlayer,
+    Send,
+    ServerMessage,
+    Welcome,
+    encode_message,
 )
-from server.protocol import encode
 
 log = logging.getLogger(__name__)
-COUNT_INTERVAL = 0.25  # seconds between answered-count updates to the host
-LOBBY_COUNT_INTERVAL = 1.0  # seconds between player-count updates to waiting phones
+RETRY_SECONDS = (0.2, 0.5, 1.0, 2.0, 5.0)  # waits between attempts to record, then 5 s each
 T = TypeVar("T")
 
 
@@ -64,94 +63,323 @@ class GameStopped(RuntimeError):
     """The game's actor has stopped (the game ended long ago, or the server is stopping)."""
 
 
-@dataclass(slots=True)
-class PlayerSession:
-    player_id: str
-    token: str
-    connection: Connection | None = None
-
-
 @dataclass(frozen=True, slots=True)
 class GameInfo:
     game_id: str
     pin: str
-    bank: Bank
+    bank_id: str
+    title: dict[str, str]  # the bank's title in every language
     owner: str
     host_token: str
     created_at: float
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class _ToConnection:
+    """A message for one connection that is not a player of the hub (a host's welcome)."""
+
+    connection: Connection
+    message: ServerMessage
+
+
+@dataclass(frozen=True, slots=True)
+class _Attach:
+    """Route a player's messages to this connection from here on (in delivery order, so
+    nothing meant for the room reaches the phone before its welcome)."""
+
+    player_id: str
+    connection: Connection
+
+
+_Deliverable = Send | Disconnect | _ToConnection | _Attach
 
 
 class GameActor:
     def __init__(
         self,
         info: GameInfo,
-        game: QuizGame,
+        game: Game,
         archive: Archive,
+        clock: Clock,
+        *,
+        recorded: int = 0,
         on_ended: Callable[[GameActor], None] | None = None,
     ) -> None:
+        """`recorded`: how many inputs of this game are already in the archive (a rebuilt
+        game continues their numbering)."""
         self.info = info
         self.game = game
         self.archive = archive
+        self.clock = clock
+        self.hub = Hub(clock)
         self._on_ended = on_ended
-        self.sessions: dict[str, PlayerSession] = {}
-        self.hosts: set[Connection] = set()
+        self._ended_reported = game.ended
         self._inbox: asyncio.Queue[tuple[Callable[[], Any], asyncio.Future[Any]]] = asyncio.Queue()
         self._task = asyncio.create_task(self._run(), name=f"game-{info.game_id}")
-        self._timer: asyncio.TimerHandle | None = None
+        self._timer: Timer | None = None
         self._timer_deadline: float | None = None
-        self._count_pending: AnsweredCount | None = None
-        self._count_handle: asyncio.TimerHandle | None = None
-        self._last_count_sent = 0.0
-        self._lobby_count_handle: asyncio.TimerHandle | None = None
-        self._durable: dict[tuple[str, int], asyncio.Future[None]] = {}
-        self._background: set[asyncio.Task[None]] = set()
+        # Recording: inputs accepted but not yet durable, and what waits for them.
+        self._seq = recorded
+        self._durable_seq = recorded
+        self._unrecorded: list[InputRecord] = []
+        self._held: deque[tuple[int, list[_Deliverable]]] = deque()
+        self._recorder: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._reschedule_timer()
 
-    # ---- the actor loop ----------------------------------------------------------
+    # ---- the mailbox -------------------------------------------------------------
 
-    async def call(self, command: Callable[[], T]) -> T:
-        """Run `command` inside the actor, after every command posted before it."""
+    async def _call(self, work: Callable[[], T]) -> T:
+        """Run `work` inside the actor, after everything posted before it."""
         if self._task.done():
             raise GameStopped("this game is no longer running")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        await self._inbox.put((command, future))
+        await self._inbox.put((work, future))
         return await future
 
     async def _run(self) -> None:
         while True:
-            command, future = await self._inbox.get()
+            work, future = await self._inbox.get()
             if future.cancelled():
                 continue
             try:
-                future.set_result(command())
+                future.set_result(work())
             except Exception as error:  # the caller turns refusals into error messages
                 future.set_exception(error)
-            self._reschedule_timer()
 
-    def connections(self) -> list[Connection]:
-        players = [s.connection for s in self.sessions.values() if s.connection is not None]
-        return [*players, *self.hosts]
+    # ---- inputs (what the web edge calls) ---------------------------------------------
 
-    async def stop(self, restarting: bool = False) -> None:
-        """Stop the actor. Whoever is still connected is told why, not left hanging:
-        the game is over (4000), or the server is restarting and they should come back."""
-        code, reason = (
-            (CLOSE_RESTARTING, "the server is restarting; reconnect")
-            if restarting
-            else (CLOSE_ENDED, "the game is over")
+    async def act(self, command: Command, at: float | None = None) -> None:
+        """Apply a command (answer, leave, a host button, …); raises CommandRefused.
+
+        `at`: when the command reached the server (an answer is judged by when it
+        arrived, not by how long it waited behind others); default: now.
+        """
+        await self._call(lambda: self._step(command, at))
+
+    async def join(self, command: Command, player_id: str, token: str, conn: Connection) -> None:
+        """A new player (a JoinGame command) on `conn`; welcomed once the join is durable."""
+
+        def welcome() -> list[_Deliverable]:
+            return [_Attach(player_id, conn), *self._welcome(player_id, token, resumed=False)]
+
+        await self._call(lambda: self._step(command, lead=welcome))
+
+    async def resume(self, player_id: str, token: str, conn: Connection) -> None:
+        def welcome() -> list[_Deliverable]:
+            return [_Attach(player_id, conn), *self._welcome(player_id, token, resumed=True)]
+
+        await self._call(lambda: self._step(SetConnected(player_id, True), lead=welcome))
+
+    async def detach(self, player_id: str, conn: Connection) -> None:
+        def work() -> None:
+            if self.hub.detach_player(player_id, conn):
+                self._step(SetConnected(player_id, False))
+
+        with contextlib.suppress(GameStopped):
+            await self._call(work)
+
+    async def attach_host(self, conn: Connection, join_url: str) -> None:
+        def work() -> None:
+            self.hub.hosts.add(conn)
+            welcome = HostWelcome(
+                protocol=PROTOCOL_VERSION,
+                game=self.summary(),
+                join_url=join_url,
+                screen=self.game.host_screen(self.clock.now()),
+            )
+            self._hold([_ToConnection(conn, welcome)])
+
+        await self._call(work)
+
+    async def detach_host(self, conn: Connection) -> None:
+        with contextlib.suppress(GameStopped):
+            await self._call(lambda: self.hub.hosts.discard(conn))
+
+    # ---- inside the actor ----------------------------------------------------------------
+
+    def _step(
+        self,
+        command: Command,
+        at: float | None = None,
+        lead: Callable[[], list[_Deliverable]] | None = None,
+    ) -> Outcome:
+        """Apply `command`; record it if it changed the game; hold its messages until durable.
+
+        `lead` (after the command is applied) gives messages that go out before the
+        command's own — a joining player's welcome before the lobby count, say.
+        """
+        now = self.clock.now() if at is None else at
+        outcome = self.game.handle(command, now)  # raises CommandRefused, changing nothing
+        if outcome.changed:
+            self._seq += 1
+            self._unrecorded.append(self._input_record(self._seq, now, command, outcome))
+            self._start_recorder()
+        first = lead() if lead is not None else []
+        self._hold(first + [o for o in outcome.outputs if isinstance(o, Send | Disconnect)])
+        self._reschedule_timer()
+        if self.game.ended and not self._ended_reported:
+            self._ended_reported = True
+            if self._on_ended is not None:
+                self._on_ended(self)
+        return outcome
+
+    def _attach_player(self, player_id: str, conn: Connection) -> None:
+        old = self.hub.attach_player(player_id, conn)
+        if old is not None:
+            old.close_soon(CLOSE_REPLACED, "this player connected from another tab or device")
+
+    def _welcome(self, player_id: str, token: str, resumed: bool) -> list[_Deliverable]:
+        now = self.clock.now()
+        welcome = Welcome(
+            protocol=PROTOCOL_VERSION,
+            resumed=resumed,
+            player={"id": player_id, "name": self.game.player_name(player_id)},
+            resume_token=token,
+            game=self.summary(),
+            screen=self.game.player_screen(player_id, now),
         )
-        await asyncio.gather(
-            *(connection.shutdown(code, reason) for connection in self.connections()),
-            return_exceptions=True,
+        sends: list[_Deliverable] = [Send(OnePlayer(player_id), welcome)]
+        question = self.game.open_question_for(player_id, now)
+        if question is not None:
+            # Also as its own frame, so a client handles every question the same way.
+            sends.append(Send(OnePlayer(player_id), question))
+        return sends
+
+    @property
+    def phase(self) -> str:
+        return self.game.phase_name
+
+    @property
+    def player_count(self) -> int:
+        return self.game.player_count
+
+    def summary(self) -> Json:
+        return {
+            "id": self.info.game_id,
+            "pin": self.info.pin,
+            "title": self.info.title,
+            **self.game.summary(),
+        }
+
+    # ---- recording, then delivery ------------------------------------------------------
+
+    def _input_record(self, seq: int, at: float, command: Command, outcome: Outcome) -> InputRecord:
+        game_id = self.info.game_id
+        participants: list[ParticipantRecord] = []
+        answers: list[AnswerRecord] = []
+        started_at: float | None = None
+        ended_at: float | None = None
+        standings: tuple[StandingRecord, ...] = ()
+        for fact in outcome.facts():
+            if isinstance(fact, ParticipantJoined):
+                participants.append(
+                    ParticipantRecord(
+                        game_id,
+                        fact.player_id,
+                        fact.name,
+                        fact.staff_id,
+                        fact.department,
+                        fact.joined_at,
+                    )
+                )
+            elif isinstance(fact, AnswerKept):
+                answers.append(
+                    AnswerRecord(
+                        game_id=game_id,
+                        player_id=fact.player_id,
+                        question_index=fact.question_index,
+                        question_id=fact.question_id,
+                        payload=fact.payload,
+                        received_at=fact.received_at,
+                        response_ms=fact.response_ms,
+                        correct=fact.correct,
+                        points=fact.points,
+                        answer=fact.answer,
+                    )
+                )
+            elif isinstance(fact, GameStarted):
+                started_at = fact.at
+            elif isinstance(fact, GameFinished):
+                ended_at = fact.at
+                standings = tuple(
+                    StandingRecord(s.player_id, s.rank, s.score, s.correct_count)
+                    for s in fact.standings
+                )
+        return InputRecord(
+            seq=seq,
+            at=at,
+            command=to_record(command),
+            participants=tuple(participants),
+            answers=tuple(answers),
+            started_at=started_at,
+            ended_at=ended_at,
+            standings=standings,
         )
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        for handle in (self._timer, self._count_handle, self._lobby_count_handle):
-            if handle is not None:
-                handle.cancel()
-        for task in list(self._background):
-            with contextlib.suppress(Exception):
-                await task
+
+    def _start_recorder(self) -> None:
+        self._idle.clear()
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record_all())
+
+    async def _record_all(self) -> None:
+        failures = 0
+        while self._unrecorded:
+            batch = list(self._unrecorded)
+            try:
+                await self.archive.record_inputs(self.info.game_id, batch)
+            except Exception:
+                log.exception("could not record game %s; will retry", self.info.game_id)
+                if failures == 0:
+                    self._tell_not_saved(batch)
+                await asyncio.sleep(RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)])
+                failures += 1
+                continue
+            failures = 0
+            del self._unrecorded[: len(batch)]
+            self._durable_seq = batch[-1].seq
+            self._release()
+        self._idle.set()
+
+    def _tell_not_saved(self, batch: list[InputRecord]) -> None:
+        # Never a false ack: the acks wait; the players hear at once that it is not saved yet.
+        for record in batch:
+            for answer in record.answers:
+                error = ErrorMsg(
+                    "not_saved",
+                    "your answer is not saved yet; the server keeps trying — you may answer again",
+                    {"question": answer.question_index},
+                )
+                self.hub.send_to_player(answer.player_id, encode_message(error))
+
+    def _hold(self, items: list[_Deliverable]) -> None:
+        """Deliver `items` once every input recorded so far is durable (in order)."""
+        if not items:
+            return
+        if not self._held and self._durable_seq >= self._seq:
+            self._deliver(items)
+            return
+        self._held.append((self._seq, items))
+
+    def _release(self) -> None:
+        while self._held and self._held[0][0] <= self._durable_seq:
+            _, items = self._held.popleft()
+            self._deliver(items)
+
+    def _deliver(self, items: list[_Deliverable]) -> None:
+        for item in items:
+            if isinstance(item, Disconnect):
+                self.hub.disconnect(item.player_id, item.code, item.reason)
+            elif isinstance(item, _ToConnection):
+                item.connection.send(encode_message(item.message))
+            elif isinstance(item, _Attach):
+                self._attach_player(item.player_id, item.connection)
+            else:
+                self.hub.deliver(item)
+
+    # ---- the clock ------------------------------------------------------------------
 
     def _reschedule_timer(self) -> None:
         deadline = self.game.next_deadline
@@ -162,413 +390,44 @@ class GameActor:
             self._timer = None
         self._timer_deadline = deadline
         if deadline is not None:
-            delay = max(0.0, deadline - time.time())
-            self._timer = asyncio.get_running_loop().call_later(delay, self._on_deadline)
+            self._timer = self.clock.call_at(deadline, self._on_deadline)
 
     def _on_deadline(self) -> None:
         self._timer = None
         self._timer_deadline = None
-        self._spawn(self._tick())
+        task = asyncio.get_running_loop().create_task(self._tick())
+        task.add_done_callback(_log_failure)
 
     async def _tick(self) -> None:
-        await self.call(lambda: self.dispatch(self.game.tick(time.time())))
+        with contextlib.suppress(GameStopped):
+            await self.act(Tick())
 
-    def _spawn(self, coroutine: Any) -> None:
-        task: asyncio.Task[None] = asyncio.create_task(coroutine)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-    # ---- commands (run inside the actor) ------------------------------------------------
-
-    def new_player_id(self) -> str:
-        return secrets.token_urlsafe(6)
-
-    def attach_player(self, session: PlayerSession, connection: Connection) -> None:
-        old = session.connection
-        if old is not None and old is not connection:
-            old.close_soon(CLOSE_REPLACED, "this player connected from another tab or device")
-        session.connection = connection
-        self._player_status(session.player_id, connected=True)
-        self.dispatch(self.game.set_connected(session.player_id, True, time.time()))
-
-    def detach_player(self, session: PlayerSession, connection: Connection) -> None:
-        if session.connection is connection:
-            session.connection = None
-            self._player_status(session.player_id, connected=False)
-            self.dispatch(self.game.set_connected(session.player_id, False, time.time()))
-
-    def _player_status(self, player_id: str, connected: bool) -> None:
-        # The lobby marks phones that dropped off; one small frame to the host(s).
-        player = self.game.players.get(player_id)
-        if player is not None and player.connected != connected:
-            self._to_hosts(
-                {"type": "player_status", "player_id": player_id, "connected": connected}
-            )
-
-    def dispatch(self, events: list[Event]) -> list[Event]:
-        """Fan out what the engine said happened; returns the events for the caller."""
-        for event in events:
-            self._dispatch_one(event)
-        return events
-
-    def _dispatch_one(self, event: Event) -> None:
-        if isinstance(event, Joined):
-            player = event.player
-            self._spawn(
-                self.archive.record_participant(
-                    ParticipantRecord(
-                        self.info.game_id,
-                        player.id,
-                        player.name,
-                        player.staff_id,
-                        player.department,
-                        player.joined_at,
-                    )
-                )
-            )
-            self._player_joined(player.id, player.name)
-        elif isinstance(event, Returned):
-            self._player_joined(event.player.id, event.player.name)
-        elif isinstance(event, Left):
-            self._to_hosts(
-                {
-                    "type": "player_left",
-                    "player_id": event.player_id,
-                    "kicked": event.kicked,
-                    "count": self.game.present_count,
-                }
-            )
-            self._schedule_lobby_count()
-            if event.kicked:
-                session = self.sessions.pop(event.player_id, None)
-                if session is not None and session.connection is not None:
-                    session.connection.send(
-                        encode({"type": "kicked", "message": "the host removed you from this game"})
-                    )
-                    session.connection.close_soon(CLOSE_KICKED, "removed by the host")
-        elif isinstance(event, LobbyChanged):
-            self._to_all(
-                {"type": "lobby", "locked": event.locked, "players": self.game.present_count}
-            )
-        elif isinstance(event, Started):
-            self._spawn(self.archive.record_start(self.info.game_id, event.at))
-        elif isinstance(event, QuestionOpened):
-            self._broadcast_question(event)
-        elif isinstance(event, Paused):
-            self._to_all({"type": "paused", "remaining_ms": round(event.remaining * 1000)})
-        elif isinstance(event, Resumed):
-            remaining = max(0.0, event.deadline - time.time())
-            self._to_all({"type": "resumed", "remaining_ms": round(remaining * 1000)})
-        elif isinstance(event, AnswerAccepted):
-            self._acknowledge(event)
-        elif isinstance(event, AnsweredCount):
-            self._throttled_count(event)
-        elif isinstance(event, QuestionClosed):
-            index = int(str(event.reveal["index"]))
-            pending = [f for (_, q), f in self._durable.items() if q == index and not f.done()]
-            if pending:
-                # Acks first, then the reveal: nobody sees the answer before their own
-                # answer is safely recorded.
-                self._spawn(self._reveal_after(pending, event))
-            else:
-                self._broadcast_reveal(event)
-        elif isinstance(event, LeaderboardShown):
-            self._broadcast_board(event)
-        elif isinstance(event, Ended):
-            self._finish(event)
-
-    def _player_joined(self, player_id: str, name: str) -> None:
-        self._to_hosts(
-            {
-                "type": "player_joined",
-                "player": {"id": player_id, "name": name},
-                "count": self.game.present_count,
-            }
-        )
-        self._schedule_lobby_count()
-
-    # ---- fan-out -----------------------------------------------------------------
-
-    def _to_hosts(self, message: dict[str, object]) -> None:
-        frame = encode(message)
-        for connection in list(self.hosts):
-            connection.send(frame)
-
-    def _to_players(self, frame: str) -> None:
-        for session in self.sessions.values():
-            if session.connection is not None:
-                session.connection.send(frame)
-
-    def _to_all(self, message: dict[str, object]) -> None:
-        frame = encode(message)
-        self._to_players(frame)
-        for connection in list(self.hosts):
-            connection.send(frame)
-
-    def _schedule_lobby_count(self) -> None:
-        # Phones waiting in the lobby see the room fill up; one frame a second at most,
-        # so a join wave of 300 phones is not 300 broadcasts.
-        if self._lobby_count_handle is None and self.game.phase == Phase.LOBBY:
-            self._lobby_count_handle = asyncio.get_running_loop().call_later(
-                LOBBY_COUNT_INTERVAL, self._flush_lobby_count
-            )
-
-    def _flush_lobby_count(self) -> None:
-        self._lobby_count_handle = None
-        if self.game.phase == Phase.LOBBY:
-            frame = encode(
-                {"type": "lobby", "locked": self.game.locked, "players": self.game.present_count}
-            )
-            self._to_players(frame)
-
-    def question_message(self, for_players: bool, now: float) -> dict[str, object] | None:
-        payload = self.game.public_question()
-        if payload is None:
-            return None
-        remaining = self.game.remaining(now)
-        message: dict[str, object] = {
-            "type": "question",
-            **payload,
-            "remaining_ms": round((remaining or 0.0) * 1000),
-            "paused": self.game.current is not None and self.game.current.deadline is None,
-        }
-        if for_players and not payload["show_text_on_phones"]:
-            # Phones show only the answer buttons; the projector shows the question.
-            message["text"] = None
-            choices = payload.get("choices")
-            if isinstance(choices, list):
-                message["choices"] = [None] * len(choices)
-        return message
-
-    def _broadcast_question(self, event: QuestionOpened) -> None:
-        now = time.time()
-        host_message = self.question_message(for_players=False, now=now)
-        player_message = self.question_message(for_players=True, now=now)
-        assert host_message is not None and player_message is not None
-        self._to_hosts(host_message)
-        self._to_players(encode(player_message))
-
-    def _acknowledge(self, event: AnswerAccepted) -> None:
-        answer = event.answer
-        key = (answer.player_id, answer.question_index)
-        durable = self._durable.get(key)
-        if durable is None:
-            durable = asyncio.ensure_future(self.archive.record_answer(self._record(answer)))
-            self._durable[key] = durable
-        self._spawn(self._ack_when_durable(answer, durable))
-
-    def _record(self, answer: AcceptedAnswer) -> AnswerRecord:
-        return AnswerRecord(
-            game_id=self.info.game_id,
-            player_id=answer.player_id,
-            question_index=answer.question_index,
-            question_id=answer.question_id,
-            payload=answer.payload,
-            received_at=answer.received_at,
-            response_ms=answer.response_ms,
-            correct=answer.correct,
-            points=answer.points,
-        )
-
-    async def _ack_when_durable(
-        self, answer: AcceptedAnswer, durable: asyncio.Future[None]
-    ) -> None:
-        session = self.sessions.get(answer.player_id)
-        try:
-            await asyncio.shield(durable)
-        except Exception:
-            log.exception("could not archive an answer")
-            if session is not None and session.connection is not None:
-                session.connection.send(
-                    encode(
-                        {
-                            "type": "error",
-                            "code": "not_saved",
-                            "question": answer.question_index,
-                            "message": "your answer could not be saved; please answer again",
-                        }
-                    )
-                )
-            return
-        if session is not None and session.connection is not None:
-            session.connection.send(encode(ack_message(answer)))
-
-    def _throttled_count(self, event: AnsweredCount) -> None:
-        self._count_pending = event
-        if self._count_handle is not None:
-            return
-        delay = max(0.0, self._last_count_sent + COUNT_INTERVAL - time.time())
-        self._count_handle = asyncio.get_running_loop().call_later(delay, self._flush_count)
-
-    def _flush_count(self) -> None:
-        self._count_handle = None
-        event = self._count_pending
-        if event is None:
-            return
-        self._count_pending = None
-        self._last_count_sent = time.time()
-        self._to_hosts({"type": "answered", "answered": event.answered, "expected": event.expected})
-
-    async def _reveal_after(
-        self, pending: list[asyncio.Future[None]], event: QuestionClosed
-    ) -> None:
-        await asyncio.gather(*pending, return_exceptions=True)
-        await asyncio.sleep(0)  # let the ack tasks queue their frames first
-        self._broadcast_reveal(event)
-
-    def _broadcast_reveal(self, event: QuestionClosed) -> None:
-        if self._count_handle is not None:
-            self._count_handle.cancel()
-            self._count_handle = None
-            self._flush_count()
-        self._to_all({"type": "reveal", **event.reveal})
-        for result in event.results:
-            session = self.sessions.get(result.player_id)
-            if session is not None and session.connection is not None:
-                session.connection.send(encode(result_message(result, len(event.results))))
-
-    def _broadcast_board(self, event: LeaderboardShown) -> None:
-        self._to_all(board_message(event.top, event.final, len(event.standings)))
-        for standing in event.standings:
-            session = self.sessions.get(standing.player_id)
-            if session is not None and session.connection is not None:
-                session.connection.send(encode(rank_message(standing, len(event.standings))))
-
-    def _finish(self, event: Ended) -> None:
-        top = event.standings[:3]
-        self._to_all(
-            {
-                "type": "ended",
-                "top": [standing_json(s) for s in top],
-                "players": len(event.standings),
-            }
-        )
-        for standing in event.standings:
-            session = self.sessions.get(standing.player_id)
-            if session is not None and session.connection is not None:
-                session.connection.send(encode(rank_message(standing, len(event.standings))))
-        records = [
-            StandingRecord(s.player_id, s.rank, s.score, s.correct_count) for s in event.standings
-        ]
-        self._spawn(self._record_end(event.at, records))
-        if self._on_ended is not None:
-            self._on_ended(self)
-
-    async def _record_end(self, at: float, records: list[StandingRecord]) -> None:
-        # Answers still in flight are committed first, so the standings match them.
-        pending = [f for f in self._durable.values() if not f.done()]
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
-        await self.archive.record_end(self.info.game_id, at, records)
+    # ---- life and death ---------------------------------------------------------------
 
     async def wait_idle(self) -> None:
-        """Wait until every background write has finished (used at shutdown and in tests)."""
-        while self._background:
-            await asyncio.gather(*list(self._background), return_exceptions=True)
+        """Wait until every accepted input is durable (and its messages delivered)."""
+        await self._idle.wait()
 
-    # ---- screens for (re)connecting clients ---------------------------------------------
-
-    def game_summary(self) -> dict[str, object]:
-        bank = self.info.bank
-        return {
-            "id": self.info.game_id,
-            "pin": self.info.pin,
-            "title": texts(bank.title),
-            "total": len(self.game.plan),
-            "phase": self.game.phase.value,
-            "locked": self.game.locked,
-            "settings": self.game.settings.model_dump(),
-        }
-
-    def player_screen(self, player_id: str, now: float) -> dict[str, object]:
-        game = self.game
-        standings = game.public_standings()
-        me = next((s for s in standings if s.player_id == player_id), None)
-        screen: dict[str, object] = {
-            "phase": game.phase.value,
-            "score": me.score if me else 0,
-            "rank": me.rank if me else None,
-            "players": len(standings),
-        }
-        if game.phase == Phase.QUESTION and player_id:
-            screen["question"] = self.question_message(for_players=True, now=now)
-            given = game.answer_of(player_id)
-            screen["my_answer"] = given.payload if given else None
-        elif game.phase == Phase.REVEAL:
-            closed = game.last_reveal()
-            if closed is not None:
-                screen["reveal"] = {"type": "reveal", **closed.reveal}
-                mine = next((r for r in closed.results if r.player_id == player_id), None)
-                if mine is not None:
-                    screen["result"] = result_message(mine, len(closed.results))
-        elif game.phase in (Phase.LEADERBOARD, Phase.PODIUM, Phase.ENDED):
-            final = game.phase != Phase.LEADERBOARD
-            screen["board"] = board_message(standings[: 3 if final else 10], final, len(standings))
-        return screen
-
-    def host_screen(self, now: float) -> dict[str, object]:
-        screen = self.player_screen("", now)
-        if self.game.phase in (Phase.QUESTION, Phase.REVEAL):
-            # The projector shows the question's texts under the reveal, too.
-            screen["question"] = self.question_message(for_players=False, now=now)
-            current = self.game.current
-            if current is not None:
-                screen["answered"] = {
-                    "answered": len(current.answers),
-                    "expected": len(current.answers) + len(current.waiting),
-                }
-        screen["player_list"] = [
-            {"id": p.id, "name": p.name, "connected": p.connected}
-            for p in sorted(self.game.players.values(), key=lambda p: p.order)
-        ]
-        return screen
+    async def stop(self, restarting: bool = False) -> None:
+        """Stop: recorded inputs are flushed first, then every socket is told why —
+        the game is over (4000), or the server is restarting and they should come back."""
+        await self.wait_idle()
+        code, reason = (
+            (CLOSE_RESTARTING, "the server is restarting; reconnect")
+            if restarting
+            else (CLOSE_ENDED, "the game is over")
+        )
+        await self.hub.close_all(code, reason)
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        if self._timer is not None:
+            self._timer.cancel()
 
 
-# ---- message shapes (documented in docs/protocol.md) -------------------------------------
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("a game timer failed", exc_info=task.exception())
 
 
-def ack_message(answer: AcceptedAnswer) -> dict[str, object]:
-    # Says only that the answer is safely recorded: right or wrong waits for the reveal.
-    return {"type": "answer_ack", "question": answer.question_index, "value": answer.payload}
-
-
-def result_message(result: Any, players: int) -> dict[str, object]:
-    return {
-        "type": "result",
-        "players": players,
-        "correct": result.correct,
-        "answered": result.answered,
-        "points": result.points,
-        "score": result.score,
-        "rank": result.rank,
-    }
-
-
-def standing_json(standing: Standing) -> dict[str, object]:
-    return {
-        "rank": standing.rank,
-        "name": standing.name,
-        "score": standing.score,
-        "id": standing.player_id,
-    }
-
-
-def board_message(top: list[Standing], final: bool, players: int) -> dict[str, object]:
-    return {
-        "type": "podium" if final else "leaderboard",
-        "top": [standing_json(s) for s in top],
-        "players": players,
-    }
-
-
-def rank_message(standing: Standing, players: int) -> dict[str, object]:
-    return {
-        "type": "rank",
-        "rank": standing.rank,
-        "score": standing.score,
-        "players": players,
-        "correct_count": standing.correct_count,
-    }
-
-
-__all__ = ["CLOSE_ENDED", "GameActor", "GameInfo", "PlayerSession"]
+__all__ = ["GameActor", "GameInfo", "GameStopped"]

@@ -13,16 +13,31 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 
+from server.protocol import (
+    CLOSE_ENDED,
+    CLOSE_JOIN_TIMEOUT,
+    CLOSE_KICKED,
+    CLOSE_NORMAL,
+    CLOSE_REPLACED,
+    CLOSE_RESTARTING,
+    CLOSE_TOO_MANY_SOCKETS,
+    CLOSE_TOO_SLOW,
+)
+
 SEND_QUEUE_LIMIT = 256
-CLOSE_NORMAL = 1000  # `leave`, or the client went away
-CLOSE_ENDED = 4000  # the game is over and no longer kept: do not reconnect
-CLOSE_KICKED = 4003
-CLOSE_TOO_SLOW = 4008
-CLOSE_REPLACED = 4009
-CLOSE_JOIN_TIMEOUT = 4010
-CLOSE_RESTARTING = 4012  # the server is stopping or restarting: reconnect and resume
-CLOSE_TOO_MANY_SOCKETS = 4029
 DRAIN_SECONDS = 1.0
+
+__all__ = [
+    "CLOSE_ENDED",
+    "CLOSE_JOIN_TIMEOUT",
+    "CLOSE_KICKED",
+    "CLOSE_NORMAL",
+    "CLOSE_REPLACED",
+    "CLOSE_RESTARTING",
+    "CLOSE_TOO_MANY_SOCKETS",
+    "CLOSE_TOO_SLOW",
+    "Connection",
+]
 
 SendText = Callable[[str], Awaitable[None]]
 Close = Callable[[int, str], Awaitable[None]]

@@ -1,31 +1,62 @@
-"""Live games in this process: PINs, host tokens and resume tokens."""
+"""Live games in this process: PINs, host tokens, resume tokens, and recovery.
+
+A game's resume tokens are stored only as SHA-256 digests (in its recorded
+`join` inputs), and its host token is derived from the game id with a key kept
+in the data directory, so both survive a restart without the secrets being
+written anywhere. On start, `recover` rebuilds every game that had not ended
+by replaying its recorded inputs through the engine.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
+import logging
 import secrets
-import time
+from collections.abc import Callable
 
-from server.archive.records import Archive, GameRecord
+from server.archive.records import Archive, GameRecord, SavedGame
+from server.banks.loader import BankCatalog
 from server.banks.model import Bank
-from server.engine.quiz import QuizGame
+from server.engine.commands import HostAction, from_record
+from server.engine.game import CommandRefused, Game
+from server.engine.modes import build_game, played_ids
 from server.engine.settings import GameSettings
-from server.live.actor import GameActor, GameInfo, PlayerSession
+from server.engine.views import texts
+from server.live.actor import GameActor, GameInfo
+from server.live.clock import Clock
 
+log = logging.getLogger(__name__)
 ENDED_PIN_MEMORY = 500  # how many ended PINs we still recognise as "ended"
 ENDED_GAME_KEEP_SECONDS = 3600  # players may still resume to the final screen this long
+ABANDONED_AFTER_SECONDS = 12 * 3600  # a game idle this long when the server starts is ended
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 class GameRegistry:
     def __init__(
-        self, archive: Archive, keep_ended_seconds: float = ENDED_GAME_KEEP_SECONDS
+        self,
+        archive: Archive,
+        clock: Clock,
+        host_key: bytes,
+        keep_ended_seconds: float = ENDED_GAME_KEEP_SECONDS,
     ) -> None:
         self.archive = archive
+        self.clock = clock
+        self._host_key = host_key
         self.keep_ended_seconds = keep_ended_seconds
         self.games: dict[str, GameActor] = {}
         self._by_pin: dict[str, GameActor] = {}
         self._ended_pins: dict[str, str] = {}
-        self._tokens: dict[str, tuple[str, str]] = {}  # resume token -> (game id, player id)
+        self._tokens: dict[str, tuple[str, str]] = {}  # token digest -> (game id, player id)
+        self._drops: set[asyncio.Task[None]] = set()
+
+    # ---- creating and rebuilding games -------------------------------------------------
 
     def _new_pin(self) -> str:
         while True:
@@ -33,53 +64,116 @@ class GameRegistry:
             if pin not in self._by_pin:
                 return pin
 
-    async def create_game(self, bank: Bank, settings: GameSettings, owner: str) -> GameActor:
-        questions = [(q, bank.time_for(q)) for q in bank.questions]
-        game = QuizGame(questions, settings, seed=secrets.randbits(32))
-        info = GameInfo(
+    def host_token(self, game_id: str) -> str:
+        digest = hmac.new(self._host_key, game_id.encode("utf-8"), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
+
+    async def create_game(
+        self, bank: Bank, settings: GameSettings, owner: str, mode: str = "quiz"
+    ) -> GameActor:
+        seed = secrets.randbits(32)
+        game = build_game(mode, bank, settings, seed)
+        record = GameRecord(
             game_id=secrets.token_urlsafe(9),
             pin=self._new_pin(),
-            bank=bank,
-            owner=owner,
-            host_token=secrets.token_urlsafe(24),
-            created_at=time.time(),
+            bank_id=bank.id,
+            mode=mode,
+            settings=settings.model_dump(),
+            trainer=owner,
+            created_at=self.clock.now(),
+            question_ids=played_ids(mode, bank),
+            seed=seed,
+            bank_hash=bank.content_hash(),
         )
-        await self.archive.record_game(
-            GameRecord(
-                game_id=info.game_id,
-                pin=info.pin,
-                bank_id=bank.id,
-                mode="quiz",
-                settings=settings.model_dump(),
-                trainer=owner,
-                created_at=info.created_at,
-                question_ids=[q.id for q in bank.questions],
-            )
+        await self.archive.record_game(record)
+        return self._run(record, bank, game, recorded=0)
+
+    def _run(self, record: GameRecord, bank: Bank, game: Game, recorded: int) -> GameActor:
+        info = GameInfo(
+            game_id=record.game_id,
+            pin=record.pin,
+            bank_id=bank.id,
+            title=texts(bank.title),
+            owner=record.trainer,
+            host_token=self.host_token(record.game_id),
+            created_at=record.created_at,
+            mode=record.mode,
         )
-        actor = GameActor(info, game, self.archive, on_ended=self._forget_pin)
+        actor = GameActor(
+            info, game, self.archive, self.clock, recorded=recorded, on_ended=self._game_ended
+        )
         self.games[info.game_id] = actor
         self._by_pin[info.pin] = actor
         self._ended_pins.pop(info.pin, None)
+        for player_id, digest in game.player_token_hashes().items():
+            self._tokens[digest] = (info.game_id, player_id)
+        if game.ended:
+            self._game_ended(actor)
         return actor
 
-    def _forget_pin(self, actor: GameActor) -> None:
+    async def recover(self, catalog: BankCatalog) -> list[str]:
+        """Rebuild every game that had not ended; returns a line per game not rebuilt."""
+        problems: list[str] = []
+        for saved in await self.archive.unfinished_games():
+            try:
+                actor = self._rebuild(saved, catalog)
+            except _CannotRebuild as error:
+                problems.append(f"game {saved.game.game_id} (PIN {saved.game.pin}): {error}")
+                continue
+            last = saved.inputs[-1][1] if saved.inputs else saved.game.created_at
+            if not actor.game.ended and self.clock.now() - last > ABANDONED_AFTER_SECONDS:
+                # Left running when the laptop was closed last week: end it properly, so
+                # its results are complete, rather than keep it forever.
+                await actor.act(HostAction("end"))
+        return problems
+
+    def _rebuild(self, saved: SavedGame, catalog: BankCatalog) -> GameActor:
+        record = saved.game
+        bank = catalog.banks.get(record.bank_id)
+        if bank is None:
+            raise _CannotRebuild(f"bank {record.bank_id!r} is no longer loaded")
+        if record.seed is None or bank.content_hash() != record.bank_hash:
+            raise _CannotRebuild(f"bank {record.bank_id!r} has changed since the game started")
+        settings = GameSettings.model_validate(record.settings)
+        game = build_game(record.mode, bank, settings, record.seed)
+        for seq, at, command in saved.inputs:
+            try:
+                game.handle(from_record(command), at)
+            except (CommandRefused, ValueError) as error:
+                raise _CannotRebuild(f"input {seq} does not replay: {error}") from error
+        game.forget_connections()
+        recorded = saved.inputs[-1][0] if saved.inputs else 0
+        log.info("rebuilt game %s from %d inputs", record.game_id, len(saved.inputs))
+        return self._run(record, bank, game, recorded)
+
+    # ---- ended games ---------------------------------------------------------------------
+
+    def _game_ended(self, actor: GameActor) -> None:
         if self._by_pin.get(actor.info.pin) is actor:
             del self._by_pin[actor.info.pin]
         self._ended_pins[actor.info.pin] = actor.info.game_id
         while len(self._ended_pins) > ENDED_PIN_MEMORY:
             self._ended_pins.pop(next(iter(self._ended_pins)))
         # Ended games stay resumable for a while, then their memory is given back.
-        loop = asyncio.get_running_loop()
-        loop.call_later(self.keep_ended_seconds, lambda: loop.create_task(self._drop(actor)))
+        self.clock.call_at(self.clock.now() + self.keep_ended_seconds, self._dropper(actor))
+
+    def _dropper(self, actor: GameActor) -> Callable[[], None]:
+        def drop() -> None:
+            task = asyncio.get_running_loop().create_task(self._drop(actor))
+            self._drops.add(task)
+            task.add_done_callback(self._drops.discard)
+
+        return drop
 
     async def _drop(self, actor: GameActor) -> None:
         if self.games.get(actor.info.game_id) is not actor:
             return
         del self.games[actor.info.game_id]
-        for session in actor.sessions.values():
-            self._tokens.pop(session.token, None)
-        await actor.wait_idle()
+        for digest in list(actor.game.player_token_hashes().values()):
+            self._tokens.pop(digest, None)
         await actor.stop()
+
+    # ---- finding games and players ---------------------------------------------------------
 
     def by_pin(self, pin: str) -> GameActor | None:
         return self._by_pin.get(pin)
@@ -87,39 +181,47 @@ class GameRegistry:
     def pin_has_ended(self, pin: str) -> bool:
         return pin in self._ended_pins
 
-    def new_session(self, actor: GameActor, player_id: str) -> PlayerSession:
-        token = secrets.token_urlsafe(24)
-        session = PlayerSession(player_id=player_id, token=token)
-        actor.sessions[player_id] = session
-        self._tokens[token] = (actor.info.game_id, player_id)
-        return session
+    def host_of(self, game_id: str, token: str) -> GameActor | None:
+        """The game, if `token` is its host token."""
+        actor = self.games.get(game_id)
+        if actor is None or not hmac.compare_digest(self.host_token(game_id), token):
+            return None
+        return actor
 
-    def session_for_token(self, token: str) -> tuple[GameActor, PlayerSession] | None:
-        found = self._tokens.get(token)
+    @staticmethod
+    def new_player() -> tuple[str, str]:
+        """A fresh player id and resume token."""
+        return secrets.token_urlsafe(6), secrets.token_urlsafe(24)
+
+    def remember_token(self, actor: GameActor, player_id: str, token: str) -> None:
+        self._tokens[token_digest(token)] = (actor.info.game_id, player_id)
+
+    def player_for_token(self, token: str) -> tuple[GameActor, str] | None:
+        found = self._tokens.get(token_digest(token))
         if found is None:
             return None
         actor = self.games.get(found[0])
-        if actor is None:
+        if actor is None or actor.game.was_kicked(found[1]):
             return None
-        session = actor.sessions.get(found[1])
-        if session is None or session.token != token:
-            return None
-        return actor, session
+        return actor, found[1]
 
     def why_token_fails(self, token: str) -> tuple[str, str]:
-        """The error code and message for a token `session_for_token` refused."""
-        found = self._tokens.get(token)
+        """The error code and message for a token `player_for_token` refused."""
+        found = self._tokens.get(token_digest(token))
         if found is None:
             return "unknown_token", "this resume token is not known; join again with the PIN"
         actor = self.games.get(found[0])
-        if actor is not None and found[1] in actor.game.kicked:
+        if actor is not None and actor.game.was_kicked(found[1]):
             return "kicked", "you were removed from this game by the host"
         return "unknown_token", "this resume token is no longer valid; join again with the PIN"
 
     def live_games(self) -> list[GameActor]:
         return list(self.games.values())
 
-    async def close(self) -> None:
-        for actor in self.games.values():
-            await actor.wait_idle()
-            await actor.stop()
+    async def close(self, restarting: bool = False) -> None:
+        for actor in list(self.games.values()):
+            await actor.stop(restarting=restarting)
+
+
+class _CannotRebuild(Exception):
+    pass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 
 from pydantic import ValidationError
@@ -11,7 +10,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.accounts.store import Trainer
-from server.engine.quiz import CommandRefused
+from server.engine.commands import HostAction
+from server.engine.game import CommandRefused
 from server.engine.views import texts
 from server.live.actor import GameActor
 from server.web.api_models import (
@@ -89,6 +89,8 @@ async def create_game(request: Request, trainer: Trainer) -> Response:
         return api_error(404, "unknown_bank", f"no bank with id '{body.bank_id}'")
     if not bank.questions:
         return api_error(422, "no_questions", "this bank has no quiz questions")
+    if state.stopping:
+        return api_error(503, "server_stopping", "the server is restarting; try again shortly")
     actor = await state.registry.create_game(bank, body.settings, trainer.username)
     created = GameCreated(
         game_id=actor.info.game_id,
@@ -105,11 +107,11 @@ def _live_game(actor: GameActor) -> LiveGame:
     return LiveGame(
         game_id=actor.info.game_id,
         pin=actor.info.pin,
-        bank_id=actor.info.bank.id,
-        title=texts(actor.info.bank.title),
+        bank_id=actor.info.bank_id,
+        title=actor.info.title,
         owner=actor.info.owner,
-        phase=actor.game.phase.value,
-        players=len(actor.game.players),
+        phase=actor.phase,
+        players=actor.player_count,
         created_at=actor.info.created_at,
     )
 
@@ -126,10 +128,10 @@ async def end_game(request: Request, trainer: Trainer) -> Response:
     if not may_control(trainer, actor.info.owner):
         return api_error(403, "not_owner", "only the trainer who created this game, or an admin")
     try:
-        await actor.call(lambda: actor.dispatch(actor.game.end(time.time())))
+        await actor.act(HostAction("end"))
     except CommandRefused as refused:
         return api_error(409, refused.code, refused.message)
-    return _json(GameEnded(game_id=actor.info.game_id, phase=actor.game.phase.value))
+    return _json(GameEnded(game_id=actor.info.game_id, phase=actor.phase))
 
 
 async def game_results(request: Request, trainer: Trainer) -> Response:

@@ -17,7 +17,8 @@ from starlette.staticfiles import StaticFiles
 from server.accounts.store import TrainerStore
 from server.archive.sqlite import SqliteArchive
 from server.banks.loader import load_banks
-from server.config import ServerConfig
+from server.config import ServerConfig, load_or_create_key
+from server.live.clock import SystemClock
 from server.live.connection import CLOSE_RESTARTING
 from server.live.registry import GameRegistry
 from server.web import api, auth, player_pages, trainer_pages
@@ -47,7 +48,7 @@ async def stop_serving(state: AppState) -> None:
     close every socket with "server restarting" so clients reconnect by themselves."""
     state.stopping = True
     for actor in state.registry.live_games():
-        await actor.wait_idle()
+        await actor.wait_idle()  # every accepted input durable, its messages delivered
     await asyncio.gather(
         *(
             connection.shutdown(CLOSE_RESTARTING, "the server is restarting; reconnect")
@@ -74,14 +75,18 @@ def create_app(config: ServerConfig, base_url: str | None = None) -> Starlette:
         for problem in catalog.problems:
             if problem.severity == "error":
                 log.warning("bank not loaded: %s", problem)
+        registry = GameRegistry(archive, SystemClock(), load_or_create_key(config.host_key_path))
         state = AppState(
             config=config,
             archive=archive,
             accounts=TrainerStore(archive),
             catalog=catalog,
-            registry=GameRegistry(archive),
+            registry=registry,
             base_url=base_url or f"http://127.0.0.1:{config.port}",
         )
+        # Games that were running when the server stopped (or crashed) carry on.
+        for reason in await registry.recover(catalog):
+            log.warning("game not rebuilt: %s", reason)
         app.state.kiosk = state
         app.state.pages = PageRenderer()
         try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,10 +38,10 @@ from server.banks.model import (
     TypedAnswer,
 )
 from server.banks.quality import quality_of_bank
-from server.engine.quiz import CommandRefused, Phase
+from server.engine.commands import HostAction
+from server.engine.game import CommandRefused
 from server.engine.settings import GameSettings
-from server.engine.views import texts
-from server.live.actor import GameActor
+from server.live.actor import GameActor, GameStopped
 from server.web.api import may_control
 from server.web.auth import current_trainer, read_form, safe_next_path, state_of
 from server.web.i18n import choose_language
@@ -231,10 +230,10 @@ def game_view(actor: GameActor, lang: str) -> GameView:
     return GameView(
         game_id=actor.info.game_id,
         pin=actor.info.pin,
-        title=actor.info.bank.title.get(lang),
+        title=actor.info.title.get(lang) or actor.info.title.get("uz", ""),
         owner=actor.info.owner,
-        phase=actor.game.phase.value,
-        players=len(actor.game.players),
+        phase=actor.phase,
+        players=actor.player_count,
         created_at=actor.info.created_at,
     )
 
@@ -277,7 +276,7 @@ async def console_page(request: Request) -> Response:
     games = [
         game_view(a, lang)
         for a in state.registry.live_games()
-        if a.game.phase != Phase.ENDED and may_control(trainer, a.info.owner)
+        if a.phase != "ended" and may_control(trainer, a.info.owner)
     ]
     games.sort(key=lambda g: g.created_at, reverse=True)
     return _render(request, "trainer_console.html", trainer=trainer, banks=banks, games=games)
@@ -367,6 +366,9 @@ async def start_game(request: Request) -> Response:
     except ValueError:
         error = "Time per question must be a whole number of seconds from 5 to 600."
         return _bank_page(request, trainer, bank, 422, error, form)
+    if state.stopping:
+        error = "The server is restarting. Press Start again in a moment."
+        return _bank_page(request, trainer, bank, 503, error, form)
     actor = await state.registry.create_game(bank, settings, trainer.username)
     return RedirectResponse(f"/host/{actor.info.game_id}", status_code=303)
 
@@ -381,10 +383,9 @@ async def end_game(request: Request) -> Response:
         return _message(request, 404, "Game not found", "This game is not running.", trainer)
     if not may_control(trainer, actor.info.owner):
         return _not_owner(request, trainer)
-    bound = actor
     # Already ended is fine: the console shows the list as it is now.
-    with contextlib.suppress(CommandRefused):
-        await bound.call(lambda: bound.dispatch(bound.game.end(time.time())))
+    with contextlib.suppress(CommandRefused, GameStopped):
+        await actor.act(HostAction("end"))
     return RedirectResponse("/console", status_code=303)
 
 
@@ -419,8 +420,8 @@ async def _host_page(request: Request, template: str) -> Response:
         "pin": actor.info.pin,
         "join_url": join_url,
         "lang": lang,
-        "total": len(actor.game.plan),
-        "title": texts(actor.info.bank.title),
+        "total": actor.summary()["total"],
+        "title": actor.info.title,
     }
     return _render(
         request,

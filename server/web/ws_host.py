@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import contextlib
-import hmac
 import time
 
 from starlette.websockets import WebSocket
 
-from server.engine.quiz import CommandRefused, Event
+from server.engine.commands import Command, HostAction, KickPlayer, LockLobby
+from server.engine.game import CommandRefused
 from server.live.actor import GameActor, GameStopped
 from server.live.connection import CLOSE_ENDED, Connection
 from server.protocol import (
-    PROTOCOL_VERSION,
     HostCommand,
     HostHello,
     Kick,
     Lock,
     Ping,
+    Pong,
     ProtocolError,
     decode_host,
-    encode,
+    encode_message,
 )
 from server.web.state import AppState
 from server.web.ws_common import (
@@ -34,36 +33,13 @@ from server.web.ws_common import (
 )
 
 
-def authenticate(state: AppState, hello: HostHello) -> GameActor | None:
-    actor = state.registry.games.get(hello.game_id)
-    if actor is None:
-        return None
-    if not hmac.compare_digest(actor.info.host_token, hello.host_token):
-        return None
-    return actor
-
-
-def run_command(actor: GameActor, message: HostCommand | Kick | Lock) -> list[Event]:
-    game, now = actor.game, time.time()
-    if message.phase is not None and message.phase != game.phase.value:
-        # A command meant for another moment (e.g. a second "next" pressed as the
-        # question closed by itself) does nothing rather than skip a screen.
-        raise CommandRefused(
-            "wrong_phase", f"'{message.type}' was meant for {message.phase}, not {game.phase.value}"
-        )
+def command_of(message: HostCommand | Kick | Lock) -> Command:
+    """The game command a host message asks for."""
     if isinstance(message, Kick):
-        return actor.dispatch(game.kick(message.player_id, now))
+        return KickPlayer(message.player_id, message.phase)
     if isinstance(message, Lock):
-        return actor.dispatch(game.set_locked(message.locked))
-    commands = {
-        "start": game.start,
-        "next": game.next,
-        "close": game.close,
-        "pause": game.pause,
-        "resume": game.resume,
-        "end": game.end,
-    }
-    return actor.dispatch(commands[message.type](now))
+        return LockLobby(message.locked, message.phase)
+    return HostAction(message.type, message.phase)
 
 
 async def host_endpoint(websocket: WebSocket) -> None:
@@ -96,7 +72,7 @@ async def serve_host(websocket: WebSocket, state: AppState, connection: Connecti
                 send_error(connection, error.code, error.message, **error.extra)
                 continue
             if isinstance(message, Ping):
-                connection.send(encode({"type": "pong", "server_time": time.time()}))
+                connection.send(encode_message(Pong(time.time())))
             elif isinstance(message, HostHello):
                 actor = await hello(state, connection, message, actor)
             elif actor is None:
@@ -108,16 +84,16 @@ async def serve_host(websocket: WebSocket, state: AppState, connection: Connecti
                 )
             else:
                 try:
-                    await command(actor, connection, message)
+                    await actor.act(command_of(message))
+                except CommandRefused as refused:
+                    send_error(connection, refused.code, refused.message, command=message.type)
                 except GameStopped:
                     send_error(connection, "game_ended", "this game has ended")
                     connection.close_soon(CLOSE_ENDED, "the game is over")
                     break
     finally:
         if actor is not None:
-            bound = actor
-            with contextlib.suppress(GameStopped):
-                await bound.call(lambda: bound.hosts.discard(connection))
+            await actor.detach_host(connection)
 
 
 async def hello(
@@ -126,29 +102,13 @@ async def hello(
     if current is not None:
         send_error(connection, "already_host", "this connection already hosts a game")
         return current
-    actor = authenticate(state, message)
+    actor = state.registry.host_of(message.game_id, message.host_token)
     if actor is None:
         send_error(connection, "bad_host_token", "wrong game or host token")
         return None
-
-    def attach() -> dict[str, object]:
-        actor.hosts.add(connection)
-        return {
-            "type": "host_welcome",
-            "protocol": PROTOCOL_VERSION,
-            "game": actor.game_summary(),
-            "join_url": state.join_url(actor.info.pin),
-            "screen": actor.host_screen(time.time()),
-        }
-
-    connection.send(encode(await actor.call(attach)))
-    return actor
-
-
-async def command(
-    actor: GameActor, connection: Connection, message: HostCommand | Kick | Lock
-) -> None:
     try:
-        await actor.call(lambda: run_command(actor, message))
-    except CommandRefused as refused:
-        send_error(connection, refused.code, refused.message, command=message.type)
+        await actor.attach_host(connection, state.join_url(actor.info.pin))
+    except GameStopped:
+        send_error(connection, "game_ended", "this game has ended")
+        return None
+    return actor

@@ -1,26 +1,27 @@
-"""The player WebSocket endpoint: join or resume, then answer."""
+"""The player WebSocket endpoint: decode, authorise, and hand commands to the game."""
 
 from __future__ import annotations
 
-import contextlib
 import time
 
 from starlette.websockets import WebSocket
 
-from server.engine.players import JoinRefused
-from server.engine.quiz import CommandRefused
-from server.live.actor import GameActor, GameStopped, PlayerSession
+from server.engine.commands import JoinGame, LeaveGame, SubmitAnswer
+from server.engine.game import CommandRefused
+from server.live.actor import GameActor, GameStopped
 from server.live.connection import CLOSE_ENDED, CLOSE_NORMAL, Connection
+from server.live.registry import token_digest
 from server.protocol import (
-    PROTOCOL_VERSION,
     Answer,
     Join,
     Leave,
+    LeftMsg,
     Ping,
+    Pong,
     ProtocolError,
     Resume,
     decode_player,
-    encode,
+    encode_message,
 )
 from server.web.state import AppState
 from server.web.ws_common import (
@@ -36,32 +37,34 @@ from server.web.ws_common import (
 
 
 class PlayerLink:
-    """One player socket and, once joined, the game and session it speaks for."""
+    """One player socket and, once joined, the game and player it speaks for."""
 
     def __init__(self, state: AppState, connection: Connection, address: str) -> None:
         self.state = state
         self.connection = connection
         self.address = address
         self.actor: GameActor | None = None
-        self.session: PlayerSession | None = None
+        self.player_id: str | None = None
 
-    async def handle(self, message: Join | Resume | Answer | Ping | Leave, at: float) -> bool:
+    async def handle(
+        self, message: Join | Resume | Answer | Ping | Leave, received_at: float
+    ) -> bool:
         """Handle one message; False ends the connection."""
         if isinstance(message, Ping):
-            self.connection.send(encode({"type": "pong", "server_time": time.time()}))
+            self.connection.send(encode_message(Pong(time.time())))
         elif isinstance(message, Join):
             await self.join(message)
         elif isinstance(message, Resume):
             await self.resume(message)
         elif isinstance(message, Answer):
-            await self.answer(message, at)
+            await self.answer(message, received_at)
         elif isinstance(message, Leave):
             await self.leave()
             return False
         return True
 
     async def join(self, message: Join) -> None:
-        if self.session is not None:
+        if self.player_id is not None:
             send_error(self.connection, "already_joined", "this connection has already joined")
             return
         guard = self.state.join_failures
@@ -74,90 +77,51 @@ class PlayerLink:
                 retry_after=guard.retry_after(self.address),
             )
             return
-        actor = self.state.registry.by_pin(message.pin)
+        registry = self.state.registry
+        actor = registry.by_pin(message.pin)
         if actor is None:
             guard.fail(self.address)
-            if self.state.registry.pin_has_ended(message.pin):
+            if registry.pin_has_ended(message.pin):
                 send_error(self.connection, "game_ended", "this game has ended")
             else:
                 send_error(self.connection, "unknown_pin", "no game with this PIN; check the PIN")
             return
-        player_id = actor.new_player_id()
-
-        def join_inside() -> PlayerSession:
-            actor.dispatch(
-                actor.game.join(
-                    player_id, message.name, message.staff_id, message.department, time.time()
-                )
-            )
-            session = self.state.registry.new_session(actor, player_id)
-            actor.attach_player(session, self.connection)
-            return session
-
+        player_id, token = registry.new_player()
+        command = JoinGame(
+            player_id=player_id,
+            name=message.name,
+            staff_id=message.staff_id,
+            department=message.department,
+            token_hash=token_digest(token),
+        )
         try:
-            session = await actor.call(join_inside)
-        except JoinRefused as refused:
+            await actor.join(command, player_id, token, self.connection)
+        except CommandRefused as refused:
             send_error(self.connection, refused.code, refused.message)
             return
-        self.actor, self.session = actor, session
-        await self.send_welcome(resumed=False)
+        registry.remember_token(actor, player_id, token)
+        self.actor, self.player_id = actor, player_id
 
     async def resume(self, message: Resume) -> None:
-        if self.session is not None:
+        if self.player_id is not None:
             send_error(self.connection, "already_joined", "this connection has already joined")
             return
-        found = self.state.registry.session_for_token(message.token)
+        registry = self.state.registry
+        found = registry.player_for_token(message.token)
         if found is None:
-            code, text = self.state.registry.why_token_fails(message.token)
+            code, text = registry.why_token_fails(message.token)
             send_error(self.connection, code, text)
             return
-        actor, session = found
+        actor, player_id = found
         if message.pin is not None and message.pin != actor.info.pin:
             send_error(self.connection, "token_wrong_game", "this resume token is for another game")
             return
-        await actor.call(lambda: actor.attach_player(session, self.connection))
-        self.actor, self.session = actor, session
-        await self.send_welcome(resumed=True)
-
-    async def leave(self) -> None:
-        """`leave`: the player goes for good (shared PC "next person"); their results stay."""
-        actor, session = self.actor, self.session
-        if actor is not None and session is not None:
-            player_id = session.player_id
-            await actor.call(lambda: actor.dispatch(actor.game.leave(player_id, time.time())))
-            await actor.call(lambda: actor.detach_player(session, self.connection))
-            self.actor = self.session = None
-        self.connection.send(encode({"type": "left"}))
-        self.connection.close_soon(CLOSE_NORMAL, "left")
-
-    async def send_welcome(self, resumed: bool) -> None:
-        actor, session = self.actor, self.session
-        assert actor is not None and session is not None
-
-        def build() -> dict[str, object]:
-            player = actor.game.players[session.player_id]
-            screen = actor.player_screen(session.player_id, time.time())
-            return {
-                "type": "welcome",
-                "protocol": PROTOCOL_VERSION,
-                "resumed": resumed,
-                "player": {"id": player.id, "name": player.name},
-                "resume_token": session.token,
-                "game": actor.game_summary(),
-                "screen": screen,
-            }
-
-        welcome = await actor.call(build)
-        screen = welcome["screen"]
-        question = screen.get("question") if isinstance(screen, dict) else None
-        self.connection.send(encode(welcome))
-        if isinstance(question, dict):
-            # Sent as its own frame too, so a client can handle every question one way.
-            self.connection.send(encode(question))
+        await actor.resume(player_id, message.token, self.connection)
+        self.actor, self.player_id = actor, player_id
 
     async def answer(self, message: Answer, received_at: float) -> None:
-        actor, session = self.actor, self.session
-        if actor is None or session is None:
+        actor, player_id = self.actor, self.player_id
+        if actor is None or player_id is None:
             send_error(
                 self.connection,
                 "not_joined",
@@ -166,21 +130,24 @@ class PlayerLink:
             )
             return
         try:
-            await actor.call(
-                lambda: actor.dispatch(
-                    actor.game.answer(
-                        session.player_id, message.question, message.value, received_at
-                    )
-                )
-            )
+            command = SubmitAnswer(player_id, message.question, message.value)
+            await actor.act(command, at=received_at)
         except CommandRefused as refused:
             send_error(self.connection, refused.code, refused.message, question=message.question)
 
+    async def leave(self) -> None:
+        """`leave`: the player goes for good (shared PC "next person"); their results stay."""
+        actor, player_id = self.actor, self.player_id
+        if actor is not None and player_id is not None:
+            await actor.act(LeaveGame(player_id))
+            await actor.detach(player_id, self.connection)
+            self.actor = self.player_id = None
+        self.connection.send(encode_message(LeftMsg()))
+        self.connection.close_soon(CLOSE_NORMAL, "left")
+
     async def detach(self) -> None:
-        actor, session = self.actor, self.session
-        if actor is not None and session is not None:
-            with contextlib.suppress(GameStopped):
-                await actor.call(lambda: actor.detach_player(session, self.connection))
+        if self.actor is not None and self.player_id is not None:
+            await self.actor.detach(self.player_id, self.connection)
 
 
 async def player_endpoint(websocket: WebSocket) -> None:
@@ -196,7 +163,7 @@ async def serve_player(websocket: WebSocket, state: AppState, connection: Connec
     clock = JoinClock(state.config.join_timeout_seconds)
     try:
         while not connection.closed:
-            clock.joined = link.session is not None
+            clock.joined = link.player_id is not None
             try:
                 raw = await receive_frame(websocket, clock.remaining())
             except JoinTimeout:
@@ -204,7 +171,7 @@ async def serve_player(websocket: WebSocket, state: AppState, connection: Connec
                 break
             if raw is None:
                 break
-            received_at = time.time()
+            received_at = state.registry.clock.now()
             if not bucket.allow():
                 send_error(connection, "rate_limited", "too many messages; slow down")
                 continue

@@ -13,6 +13,7 @@ from server.engine.quiz import (
     AnswerAccepted,
     AnsweredCount,
     CommandRefused,
+    ConnectionChanged,
     Ended,
     Joined,
     LeaderboardShown,
@@ -112,7 +113,7 @@ def test_a_wifi_blip_is_not_an_answer() -> None:
     game.start(now=0.0)
     game.answer("p0", 0, right_answer(game), received_at=1.0)
     for player in ("p1", "p2", "p3"):
-        assert game.set_connected(player, False, now=1.5) == []
+        assert game.set_connected(player, False, now=1.5) == [ConnectionChanged(player, False)]
     assert game.tick(now=2.0) == []
     assert game.phase == Phase.QUESTION
     # They come back before the deadline and can still answer.

@@ -1,0 +1,148 @@
+"""What happens in a live quiz, as the state machine reports it (internal to the engine).
+
+`server.engine.quiz_present` turns these into messages and archive facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from server.engine.players import Player, Standing
+
+
+class Phase(StrEnum):
+    LOBBY = "lobby"
+    QUESTION = "question"
+    REVEAL = "reveal"
+    LEADERBOARD = "leaderboard"
+    PODIUM = "podium"
+    ENDED = "ended"
+
+
+# ---- events -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    player: Player
+
+
+@dataclass(frozen=True, slots=True)
+class Left:
+    player_id: str
+    kicked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Returned:
+    """A player who had left came back with their resume token."""
+
+    player: Player
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionChanged:
+    """A player's phone dropped off or came back (the projector marks them)."""
+
+    player_id: str
+    connected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LobbyChanged:
+    locked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionOpened:
+    payload: dict[str, object]
+    deadline: float
+
+
+@dataclass(frozen=True, slots=True)
+class Paused:
+    remaining: float
+
+
+@dataclass(frozen=True, slots=True)
+class Resumed:
+    deadline: float
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedAnswer:
+    player_id: str
+    question_index: int
+    question_id: str
+    payload: object  # as the player sent it (display positions)
+    answer: object  # in bank terms (bank option indexes / step order)
+    received_at: float
+    response_ms: int
+    correct: bool | None
+    points: int
+    score_after: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerAccepted:
+    answer: AcceptedAnswer
+    repeat: bool  # a second answer to the same question: same ack, no new score
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredCount:
+    answered: int
+    expected: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerResult:
+    player_id: str
+    correct: bool | None
+    points: int
+    score: int
+    rank: int
+    answered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionClosed:
+    reveal: dict[str, object]
+    results: list[PlayerResult]
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardShown:
+    top: list[Standing]
+    standings: list[Standing]
+    final: bool  # the podium
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    at: float
+    standings: list[Standing]
+
+
+Event = (
+    Joined
+    | Returned
+    | ConnectionChanged
+    | Left
+    | LobbyChanged
+    | Started
+    | QuestionOpened
+    | Paused
+    | Resumed
+    | AnswerAccepted
+    | AnsweredCount
+    | QuestionClosed
+    | LeaderboardShown
+    | Ended
+)
