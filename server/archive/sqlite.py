@@ -200,6 +200,17 @@ class SqliteArchive:
 
         await self.write(work)
 
+    async def recently_ended(self, limit: int) -> list[tuple[str, str]]:
+        def work(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+            rows = conn.execute(
+                "SELECT pin, id FROM games WHERE ended_at IS NOT NULL"
+                " ORDER BY ended_at DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+            return [(str(pin), str(game_id)) for pin, game_id in rows]
+
+        return await self.read(work)
+
     async def unfinished_games(self) -> list[SavedGame]:
         def work(conn: sqlite3.Connection) -> list[SavedGame]:
             games = [

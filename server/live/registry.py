@@ -114,6 +114,9 @@ class GameRegistry:
     async def recover(self, catalog: BankCatalog) -> list[str]:
         """Rebuild every game that had not ended; returns a line per game not rebuilt."""
         problems: list[str] = []
+        # A PIN of a game that ended before the restart still says "ended", not "unknown".
+        for pin, game_id in reversed(await self.archive.recently_ended(ENDED_PIN_MEMORY)):
+            self._ended_pins[pin] = game_id
         for saved in await self.archive.unfinished_games():
             try:
                 actor = self._rebuild(saved, catalog)

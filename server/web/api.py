@@ -169,6 +169,7 @@ async def game_results(request: Request, trainer: Trainer) -> Response:
                     question_index=a.question_index,
                     question_id=a.question_id,
                     payload=a.payload,
+                    answer=a.answer,
                     received_at=a.received_at,
                     response_ms=a.response_ms,
                     correct=a.correct,

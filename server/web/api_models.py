@@ -77,7 +77,12 @@ class AnswerOut(_Model):
     player_id: str
     question_index: int
     question_id: str
-    payload: Any
+    payload: Any = Field(description="the answer as sent, in display positions")
+    answer: Any = Field(
+        description="the answer in bank terms: bank option indexes (from 0) for single, "
+        "multi and poll, bank step indexes in the player's order for order, the text for "
+        "typed, true/false for truefalse — independent of how options were shuffled"
+    )
     received_at: float
     response_ms: int
     correct: bool | None

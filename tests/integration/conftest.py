@@ -38,10 +38,33 @@ class RunningServer:
     trainer_token: str
     process: subprocess.Popen[str]
     log_path: Path
+    banks_dir: Path = Path()
+    serve_args: tuple[str, ...] = ()
 
     def log(self) -> str:
-        """Everything the server printed so far."""
+        """Everything the server printed so far (every run of it)."""
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
+
+    def kill(self) -> None:
+        """`kill -9`: no shutdown code runs at all."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def terminate(self) -> None:
+        """SIGTERM: the graceful stop."""
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+    def restart(self) -> None:
+        """Start the server again on the same data directory, banks and port."""
+        assert self.process.poll() is not None, "stop the server first"
+        self.process = launch(
+            self.data_dir, self.banks_dir, self.port, self.log_path, self.serve_args
+        )
 
     def api(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token or self.admin_token}"}
@@ -102,52 +125,67 @@ def start_server(
         trainer_token = _cli(data_dir, "trainers", "token", "doctor")
     port = free_port()
     log_path = data_dir / "server.log"
-    log_file = log_path.open("w", encoding="utf-8")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "server.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data_dir),
-            "--banks",
-            str(banks_dir),
-            *serve_args,
-        ],
-        # A file, not a pipe: nobody reads a pipe while the tests run, and a full
-        # pipe would block the server's logging.
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    process = launch(data_dir, banks_dir, port, log_path, serve_args)
+    running = RunningServer(
+        f"http://127.0.0.1:{port}",
+        f"ws://127.0.0.1:{port}",
+        data_dir,
+        admin_token,
+        trainer_token,
+        process,
+        log_path,
+        banks_dir,
+        serve_args,
     )
-    log_file.close()
+    yield running
+    running.process.terminate()
+    try:
+        running.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        running.process.kill()
+        running.process.wait(timeout=5)
+
+
+def launch(
+    data_dir: Path, banks_dir: Path, port: int, log_path: Path, serve_args: tuple[str, ...]
+) -> subprocess.Popen[str]:
+    """Run `quizkiosk serve` and wait until it answers /healthz."""
+    with log_path.open("a", encoding="utf-8") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "server.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(data_dir),
+                "--banks",
+                str(banks_dir),
+                *serve_args,
+            ],
+            # A file, not a pipe: nobody reads a pipe while the tests run, and a full
+            # pipe would block the server's logging.
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while True:
         try:
             if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                break
+                return process
         except httpx.HTTPError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             raise RuntimeError(f"server did not start:\n{log_path.read_text()}")
         time.sleep(0.1)
-    yield RunningServer(
-        base_url, f"ws://127.0.0.1:{port}", data_dir, admin_token, trainer_token, process, log_path
-    )
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
 
 
 class Client:
