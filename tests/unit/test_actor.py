@@ -105,7 +105,7 @@ def test_the_ack_and_the_reveal_wait_for_the_commit_and_the_ack_comes_first() ->
 def test_answered_counts_reach_the_host_a_few_times_a_second_and_before_the_reveal() -> None:
     async def main() -> None:
         archive, clock = GatedArchive(), ManualClock()
-        actor, phones, projector = await new_actor(6, archive, clock)
+        actor, _, projector = await new_actor(6, archive, clock)
         await actor.act(HostAction("start"))
         for n in range(5):
             await actor.act(SubmitAnswer(f"p{n}", 0, 1))
@@ -129,7 +129,7 @@ def test_answered_counts_reach_the_host_a_few_times_a_second_and_before_the_reve
 def test_a_failing_archive_gets_not_saved_never_a_false_ack() -> None:
     async def main() -> None:
         archive, clock = GatedArchive(), ManualClock()
-        actor, (phone, other), _ = await new_actor(2, archive, clock)
+        actor, (phone, _), _ = await new_actor(2, archive, clock)
         await actor.act(HostAction("start"))
         await actor.wait_idle()
         archive.failing = True
