@@ -16,6 +16,7 @@ WS_MAX_BYTES = 64 * 1024  # hard cap per frame; 16 KiB..64 KiB gets a polite err
 
 
 TRUSTED_PROXIES_ENV = "QUIZKIOSK_TRUSTED_PROXIES"
+DATABASE_ENV = "QUIZKIOSK_DATABASE"
 
 
 def default_data_dir() -> Path:
@@ -68,10 +69,21 @@ class ServerConfig:
     # Request bodies: HTML forms, JSON API calls.
     max_form_bytes: int = 64 * 1024
     max_json_bytes: int = 1024 * 1024
+    # Where results and accounts live, as a URL (server.store); None: the SQLite file
+    # in the data directory.
+    database_url: str | None = None
 
     @property
     def database_path(self) -> Path:
         return self.data_dir / "quizkiosk.sqlite3"
+
+    @property
+    def database(self) -> str:
+        """The database URL: configured, else $QUIZKIOSK_DATABASE, else the data folder's file."""
+        configured = self.database_url or os.environ.get(DATABASE_ENV)
+        if configured:
+            return configured
+        return f"sqlite:///{self.database_path.resolve()}"
 
     @property
     def host_key_path(self) -> Path:

@@ -14,6 +14,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "live": ("server.engine", "server.archive", "server.protocol", "server.banks"),
     "archive": (),
     "accounts": ("server.archive",),
+    "store": ("server.archive", "server.accounts"),
     "banks": ("server.engine.normalize",),
     "web": (
         "server.live",
@@ -25,6 +26,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "server.protocol",
         "server.archive",
         "server.accounts",
+        "server.store",
         "server.banks",
         "server.config",
     ),

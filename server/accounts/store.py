@@ -16,7 +16,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal, Protocol, cast
 
 from argon2 import PasswordHasher
 
@@ -89,6 +89,34 @@ def check_role(role: str) -> Role:
     if role not in ROLES:
         raise InvalidRole(f"Role must be 'admin' or 'trainer', not {role!r}.")
     return role
+
+
+class AccountStore(Protocol):
+    """What the web edge and the CLI need of trainer accounts, whatever the backend."""
+
+    async def create_trainer(
+        self, username: str, password: str, role: Role = "trainer"
+    ) -> Trainer: ...
+
+    async def verify_login(self, username: str, password: str) -> Trainer | None: ...
+
+    async def list_trainers(self) -> list[Trainer]: ...
+
+    async def has_any_trainer(self) -> bool: ...
+
+    async def create_api_token(self, username: str) -> str: ...
+
+    async def trainer_for_token(self, token: str) -> Trainer | None: ...
+
+    async def create_session(self, username: str) -> str: ...
+
+    async def trainer_for_session(self, session_id: str) -> Trainer | None: ...
+
+    async def delete_session(self, session_id: str) -> None: ...
+
+    async def ensure_setup_code(self) -> str | None: ...
+
+    async def claim_setup_code(self, code: str, username: str, password: str) -> Trainer: ...
 
 
 class TrainerStore:

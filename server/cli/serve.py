@@ -13,8 +13,6 @@ import ifaddr
 import uvicorn
 from starlette.applications import Starlette
 
-from server.accounts.store import TrainerStore
-from server.archive.sqlite import SqliteArchive
 from server.config import (
     WS_IMPLEMENTATION,
     WS_MAX_BYTES,
@@ -24,6 +22,7 @@ from server.config import (
     default_trusted_proxies,
     parse_proxy_list,
 )
+from server.store import open_stores
 from server.web.app import create_app, stop_serving
 
 
@@ -38,6 +37,7 @@ def register(commands: Any) -> None:
         help="where results are kept (default: $QUIZKIOSK_DATA_DIR, else "
         "$XDG_DATA_HOME/quizkiosk, else ~/.local/share/quizkiosk)",
     )
+    add_database_option(serve)
     serve.add_argument(
         "--banks",
         type=Path,
@@ -74,6 +74,16 @@ def register(commands: Any) -> None:
     serve.set_defaults(handler=run_serve)
 
 
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        default=None,
+        metavar="URL",
+        help="where results and accounts are kept, e.g. sqlite:////srv/quiz/quiz.sqlite3 "
+        "(default: $QUIZKIOSK_DATABASE, else quizkiosk.sqlite3 in the data folder)",
+    )
+
+
 def lan_addresses() -> list[str]:
     """IPv4 addresses of this machine's network interfaces, loopback last."""
     found: list[str] = []
@@ -91,12 +101,8 @@ def player_urls(host: str, port: int) -> list[str]:
 
 
 async def _setup_code(config: ServerConfig) -> str | None:
-    archive = SqliteArchive(config.database_path)
-    await archive.open()
-    try:
-        return await TrainerStore(archive).ensure_setup_code()
-    finally:
-        await archive.close()
+    async with open_stores(config.database) as stores:
+        return await stores.accounts.ensure_setup_code()
 
 
 class KioskServer(uvicorn.Server):
@@ -129,6 +135,7 @@ def run_serve(args: argparse.Namespace) -> int:
         trusted_proxies=trusted,
         join_timeout_seconds=args.join_timeout,
         max_sockets_per_address=args.max_sockets_per_address,
+        database_url=args.database,
     )
     config.data_dir.mkdir(parents=True, exist_ok=True)
     urls = player_urls(config.host, config.port)

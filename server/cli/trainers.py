@@ -10,9 +10,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from server.accounts.store import AccountError, Role, TrainerStore
-from server.archive.sqlite import SqliteArchive
+from server.accounts.store import AccountError, AccountStore, Role
+from server.cli.serve import add_database_option
 from server.config import ServerConfig, default_banks_dir, default_data_dir
+from server.store import open_stores
 
 T = TypeVar("T")
 
@@ -47,23 +48,23 @@ def _data_dir_option(parser: argparse.ArgumentParser) -> None:
         "--data-dir",
         type=Path,
         default=None,
-        help="data folder (default: $QUIZKIOSK_DATA_DIR or ~/.local/share/quizkiosk)",
+        help="data folder (default: $QUIZKIOSK_DATA_DIR, else $XDG_DATA_HOME/quizkiosk, "
+        "else ~/.local/share/quizkiosk)",
     )
+    add_database_option(parser)
 
 
-def _with_store(args: argparse.Namespace, work: Callable[[TrainerStore], Awaitable[T]]) -> T:
+def _with_store(args: argparse.Namespace, work: Callable[[AccountStore], Awaitable[T]]) -> T:
     config = ServerConfig(
-        data_dir=args.data_dir or default_data_dir(), banks_dir=default_banks_dir()
+        data_dir=args.data_dir or default_data_dir(),
+        banks_dir=default_banks_dir(),
+        database_url=args.database,
     )
     config.data_dir.mkdir(parents=True, exist_ok=True)
 
     async def run() -> T:
-        archive = SqliteArchive(config.database_path)
-        await archive.open()
-        try:
-            return await work(TrainerStore(archive))
-        finally:
-            await archive.close()
+        async with open_stores(config.database) as stores:
+            return await work(stores.accounts)
 
     return asyncio.run(run())
 

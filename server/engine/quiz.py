@@ -36,6 +36,8 @@ from server.engine.players import (
     rank_players,
 )
 from server.engine.quiz_events import (
+    LEADERBOARD_SIZE,
+    PODIUM_SIZE,
     AcceptedAnswer,
     AnswerAccepted,
     AnsweredCount,
@@ -72,9 +74,6 @@ from server.engine.views import (
     to_bank_answer,
 )
 from server.protocol import Json, QuestionShown
-
-LEADERBOARD_SIZE = 10
-PODIUM_SIZE = 3
 
 __all__ = [
     "AcceptedAnswer",

@@ -10,6 +10,9 @@ from enum import StrEnum
 
 from server.engine.players import Player, Standing
 
+LEADERBOARD_SIZE = 10  # players on a leaderboard
+PODIUM_SIZE = 3  # players on the podium and in the final `ended` message
+
 
 class Phase(StrEnum):
     LOBBY = "lobby"

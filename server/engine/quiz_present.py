@@ -23,6 +23,8 @@ from server.engine.game import (
 )
 from server.engine.players import Standing
 from server.engine.quiz_events import (
+    LEADERBOARD_SIZE,
+    PODIUM_SIZE,
     AnswerAccepted,
     AnsweredCount,
     ConnectionChanged,
@@ -74,8 +76,6 @@ if TYPE_CHECKING:
 
 ANSWERED_EVERY = 0.25  # seconds between answered-count updates to the host
 LOBBY_COUNT_EVERY = 1.0  # seconds between player-count updates to waiting phones
-LEADERBOARD_SIZE = 10
-PODIUM_SIZE = 3
 
 
 def present(game: QuizGame, events: list[Event], now: float) -> list[Output]:

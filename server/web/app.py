@@ -14,13 +14,12 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from server.accounts.store import TrainerStore
-from server.archive.sqlite import SqliteArchive
 from server.banks.loader import load_banks
 from server.config import ServerConfig, load_or_create_key
 from server.live.clock import SystemClock
 from server.live.connection import CLOSE_RESTARTING
 from server.live.registry import GameRegistry
+from server.store import open_stores
 from server.web import api, auth, player_pages, trainer_pages
 from server.web.body_limit import BodyLimitMiddleware, LimitFor
 from server.web.csrf import CsrfMiddleware
@@ -69,31 +68,31 @@ def create_app(config: ServerConfig, base_url: str | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         config.data_dir.mkdir(parents=True, exist_ok=True)
-        archive = SqliteArchive(config.database_path)
-        await archive.open()
         catalog = load_banks([config.banks_dir])
         for problem in catalog.problems:
             if problem.severity == "error":
                 log.warning("bank not loaded: %s", problem)
-        registry = GameRegistry(archive, SystemClock(), load_or_create_key(config.host_key_path))
-        state = AppState(
-            config=config,
-            archive=archive,
-            accounts=TrainerStore(archive),
-            catalog=catalog,
-            registry=registry,
-            base_url=base_url or f"http://127.0.0.1:{config.port}",
-        )
-        # Games that were running when the server stopped (or crashed) carry on.
-        for reason in await registry.recover(catalog):
-            log.warning("game not rebuilt: %s", reason)
-        app.state.kiosk = state
-        app.state.pages = PageRenderer()
-        try:
-            yield
-        finally:
-            await state.registry.close()
-            await archive.close()
+        async with open_stores(config.database) as stores:
+            registry = GameRegistry(
+                stores.archive, SystemClock(), load_or_create_key(config.host_key_path)
+            )
+            state = AppState(
+                config=config,
+                archive=stores.archive,
+                accounts=stores.accounts,
+                catalog=catalog,
+                registry=registry,
+                base_url=base_url or f"http://127.0.0.1:{config.port}",
+            )
+            # Games that were running when the server stopped (or crashed) carry on.
+            for reason in await registry.recover(catalog):
+                log.warning("game not rebuilt: %s", reason)
+            app.state.kiosk = state
+            app.state.pages = PageRenderer()
+            try:
+                yield
+            finally:
+                await state.registry.close()
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from server.accounts.store import TrainerStore
-from server.archive.sqlite import SqliteArchive
+from server.accounts.store import AccountStore
+from server.archive.records import Archive
 from server.banks.loader import BankCatalog
 from server.config import ServerConfig
 from server.live.connection import Connection
@@ -17,8 +17,8 @@ from server.live.registry import GameRegistry
 @dataclass
 class AppState:
     config: ServerConfig
-    archive: SqliteArchive
-    accounts: TrainerStore
+    archive: Archive
+    accounts: AccountStore
     catalog: BankCatalog
     registry: GameRegistry
     base_url: str
