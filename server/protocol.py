@@ -87,7 +87,7 @@ PlayerMessage = Annotated[Join | Resume | Answer | Ping | Leave, Field(discrimin
 
 # ---- host -> server ---------------------------------------------------------------
 
-PhaseName = Literal["lobby", "question", "reveal", "leaderboard", "podium", "ended"]
+PhaseName = Literal["lobby", "question", "reveal", "leaderboard", "podium", "race", "ended"]
 
 
 class HostHello(_Message):
@@ -115,14 +115,39 @@ class Lock(_Message):
     phase: PhaseName | None = None
 
 
-HostMessage = Annotated[HostHello | HostCommand | Kick | Lock | Ping, Field(discriminator="type")]
+class TeamMsg(_Message):
+    """Case race with host-set teams: put a player in a team (empty: no team)."""
+
+    type: Literal["team"]
+    player_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    team: Annotated[str, StringConstraints(max_length=40)]
+    phase: PhaseName | None = None
+
+
+HostMessage = Annotated[
+    HostHello | HostCommand | Kick | Lock | TeamMsg | Ping, Field(discriminator="type")
+]
 
 PLAYER_TYPES = ("join", "resume", "answer", "ping", "leave")
-HOST_TYPES = ("host", "start", "next", "close", "pause", "resume", "end", "kick", "lock", "ping")
+HOST_TYPES = (
+    "host",
+    "start",
+    "next",
+    "close",
+    "pause",
+    "resume",
+    "end",
+    "kick",
+    "lock",
+    "team",
+    "ping",
+)
 HOST_ONLY_TYPES = frozenset(HOST_TYPES) - {"ping", "resume"}
 
 _player_adapter: TypeAdapter[Join | Resume | Answer | Ping | Leave] = TypeAdapter(PlayerMessage)
-_host_adapter: TypeAdapter[HostHello | HostCommand | Kick | Lock | Ping] = TypeAdapter(HostMessage)
+_host_adapter: TypeAdapter[HostHello | HostCommand | Kick | Lock | TeamMsg | Ping] = TypeAdapter(
+    HostMessage
+)
 
 
 def frame_size(raw: str | bytes) -> int:
@@ -206,7 +231,7 @@ def decode_player(raw: str | bytes) -> Join | Resume | Answer | Ping | Leave:
     return message
 
 
-def decode_host(raw: str | bytes) -> HostHello | HostCommand | Kick | Lock | Ping:
+def decode_host(raw: str | bytes) -> HostHello | HostCommand | Kick | Lock | TeamMsg | Ping:
     data = _parse_object(raw)
     kind = data["type"]
     if kind not in HOST_TYPES:
@@ -236,6 +261,7 @@ def error_message(code: str, message: str, **extra: object) -> dict[str, object]
 # are {"uz": ..., "ru": ..., "en": ...} dicts).
 
 Json = dict[str, object]
+Texts = dict[str, str]  # one text in every language: {"uz": ..., "ru": ..., "en": ...}
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,6 +444,95 @@ class Answered(ServerMessage):
     TYPE: ClassVar[str] = "answered"
     answered: int
     expected: int
+
+
+# ---- case race ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RaceStep(ServerMessage):
+    """The step this participant is to answer now. Never holds the key or explanation."""
+
+    TYPE: ClassVar[str] = "race_step"
+    index: int  # step number in the race, from 0 (what `answer.question` names)
+    total: int  # steps in the whole race
+    case: Json  # {"id", "number", "of", "title", "story", "steps", "step"}: this case
+    kind: str
+    text: Texts
+    image: str | None
+    attempts: int  # attempts at this step so far
+    locked_ms: int  # penalty time left before the step may be answered again
+    choices: list[Json] | None = None
+
+    def wire(self) -> Json:
+        data = ServerMessage.wire(self)
+        if self.choices is None:
+            del data["choices"]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptResult(ServerMessage):
+    """What this participant's attempt at a step came to (only to them)."""
+
+    TYPE: ClassVar[str] = "attempt_result"
+    index: int
+    correct: bool
+    attempts: int
+    explanation: Texts | None
+    penalty_ms: int  # > 0 after a wrong attempt: the step is locked this long
+
+
+@dataclass(frozen=True, slots=True)
+class RaceFinished(ServerMessage):
+    """This participant has done every step right."""
+
+    TYPE: ClassVar[str] = "race_finished"
+    time_ms: int
+    rank: int
+    players: int
+    steps: int
+    first_try: int  # steps right at the first attempt
+    first_try_accuracy: float  # first_try / steps
+
+
+@dataclass(frozen=True, slots=True)
+class RaceTrack(ServerMessage):
+    """The projector's race track: a few a second at most, never one per attempt."""
+
+    TYPE: ClassVar[str] = "race_track"
+    remaining_ms: int
+    paused: bool
+    total: int
+    participants: int
+    lanes: list[Json]
+    histogram: list[int]
+    finishers: list[Json]
+    hardest: Json | None
+    teams: list[Json]
+
+
+@dataclass(frozen=True, slots=True)
+class RaceOver(ServerMessage):
+    """Time is up (or the host ended the race): everyone stops where they are."""
+
+    TYPE: ClassVar[str] = "race_over"
+    top: list[Json]
+    players: int
+    teams: list[Json]
+
+
+@dataclass(frozen=True, slots=True)
+class RaceRank(ServerMessage):
+    """This participant's place at the end."""
+
+    TYPE: ClassVar[str] = "race_rank"
+    rank: int
+    players: int
+    finished: bool
+    steps: int
+    time_ms: int | None
+    first_try: int
 
 
 @dataclass(frozen=True, slots=True)

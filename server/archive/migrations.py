@@ -120,7 +120,25 @@ CREATE INDEX games_unfinished ON games (created_at) WHERE ended_at IS NULL;
 ALTER TABLE answers ADD COLUMN answer TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1_RESULTS, _V2_ACCOUNTS, _V3_DURABLE_GAMES)
+_V4_ATTEMPTS = """
+-- Every attempt at a case-race step, right or wrong: a race may take several per step.
+CREATE TABLE attempts (
+    game_id TEXT NOT NULL REFERENCES games (id) ON DELETE CASCADE,
+    player_id TEXT NOT NULL,
+    step_index INTEGER NOT NULL,              -- in the race, from 0
+    step_id TEXT NOT NULL,                    -- "case id/step id" in the bank
+    attempt INTEGER NOT NULL,                 -- 1, 2, ...
+    payload TEXT NOT NULL,                    -- JSON, as the player sent it
+    answer TEXT,                              -- JSON, in bank terms
+    received_at REAL NOT NULL,
+    race_ms INTEGER NOT NULL,                 -- the player's race clock at this attempt
+    correct INTEGER NOT NULL,
+    PRIMARY KEY (game_id, player_id, step_index, attempt)
+);
+CREATE INDEX attempts_by_step ON attempts (game_id, step_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1_RESULTS, _V2_ACCOUNTS, _V3_DURABLE_GAMES, _V4_ATTEMPTS)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -48,6 +48,22 @@ class AnswerRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    """One attempt at a case-race step."""
+
+    game_id: str
+    player_id: str
+    step_index: int
+    step_id: str
+    attempt: int
+    payload: object
+    answer: object
+    received_at: float
+    race_ms: int
+    correct: bool
+
+
+@dataclass(frozen=True, slots=True)
 class StandingRecord:
     player_id: str
     rank: int
@@ -63,6 +79,7 @@ class GameResults:
     participants: list[ParticipantRecord]
     answers: list[AnswerRecord]
     standings: list[StandingRecord]
+    attempts: list[AttemptRecord] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +91,7 @@ class InputRecord:
     command: dict[str, object]
     participants: tuple[ParticipantRecord, ...] = ()
     answers: tuple[AnswerRecord, ...] = ()
+    attempts: tuple[AttemptRecord, ...] = ()
     started_at: float | None = None
     ended_at: float | None = None
     standings: tuple[StandingRecord, ...] = ()

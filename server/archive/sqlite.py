@@ -20,6 +20,7 @@ from typing import Any, TypeVar, cast
 from server.archive.migrations import check_version, migrate
 from server.archive.records import (
     AnswerRecord,
+    AttemptRecord,
     GameRecord,
     GameResults,
     InputRecord,
@@ -186,6 +187,7 @@ class SqliteArchive:
         input_rows = [(game_id, i.seq, i.at, _to_json(i.command)) for i in inputs]
         participant_rows = [_participant_params(p) for i in inputs for p in i.participants]
         answer_rows = [_answer_params(a) for i in inputs for a in i.answers]
+        attempt_rows = [_attempt_params(a) for i in inputs for a in i.attempts]
         started = [i.started_at for i in inputs if i.started_at is not None]
         ends = [(i.ended_at, i.standings) for i in inputs if i.ended_at is not None]
 
@@ -193,6 +195,7 @@ class SqliteArchive:
             conn.executemany(_INSERT_INPUT, input_rows)
             conn.executemany(_UPSERT_PARTICIPANT, participant_rows)
             conn.executemany(_INSERT_ANSWER, answer_rows)
+            conn.executemany(_INSERT_ATTEMPT, attempt_rows)
             for at in started:
                 _update_game(game_id, "started_at", at)(conn)
             for at, standings in ends:
@@ -278,6 +281,12 @@ INSERT INTO answers (game_id, player_id, question_index, question_id, payload,
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (game_id, player_id, question_index) DO NOTHING
 """
+_INSERT_ATTEMPT = """
+INSERT INTO attempts (game_id, player_id, step_index, step_id, attempt, payload, answer,
+                      received_at, race_ms, correct)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (game_id, player_id, step_index, attempt) DO NOTHING
+"""
 _INSERT_STANDING = """
 INSERT INTO standings (game_id, player_id, rank, score, correct_count) VALUES (?, ?, ?, ?, ?)
 """
@@ -304,6 +313,21 @@ def _answer_params(a: AnswerRecord) -> tuple[object, ...]:
         None if a.correct is None else int(a.correct),
         a.points,
         _to_json(a.answer),
+    )
+
+
+def _attempt_params(a: AttemptRecord) -> tuple[object, ...]:
+    return (
+        a.game_id,
+        a.player_id,
+        a.step_index,
+        a.step_id,
+        a.attempt,
+        _to_json(a.payload),
+        _to_json(a.answer),
+        a.received_at,
+        a.race_ms,
+        int(a.correct),
     )
 
 
@@ -421,6 +445,26 @@ def _load_results(conn: sqlite3.Connection, game_id: str) -> GameResults | None:
             (game_id,),
         )
     ]
+    attempts = [
+        AttemptRecord(
+            game_id,
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            json.loads(row[4]),
+            None if row[5] is None else json.loads(row[5]),
+            row[6],
+            row[7],
+            bool(row[8]),
+        )
+        for row in conn.execute(
+            "SELECT player_id, step_index, step_id, attempt, payload, answer, received_at,"
+            " race_ms, correct FROM attempts WHERE game_id = ?"
+            " ORDER BY received_at, player_id, step_index, attempt",
+            (game_id,),
+        )
+    ]
     return GameResults(
         game=_game_from_row(row),
         started_at=row[8],
@@ -428,4 +472,5 @@ def _load_results(conn: sqlite3.Connection, game_id: str) -> GameResults | None:
         participants=participants,
         answers=answers,
         standings=standings,
+        attempts=attempts,
     )

@@ -87,6 +87,16 @@ class LockLobby(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class SetTeam(Command):
+    """The host puts a player in a team (case race with host-set teams)."""
+
+    KIND: ClassVar[str] = "team"
+    player_id: str
+    team: str
+    phase: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Tick(Command):
     """The clock: a deadline the engine asked for has come."""
 
@@ -101,6 +111,7 @@ COMMAND_TYPES: tuple[type[Command], ...] = (
     HostAction,
     KickPlayer,
     LockLobby,
+    SetTeam,
     Tick,
 )
 _BY_KIND = {command.KIND: command for command in COMMAND_TYPES}

@@ -54,6 +54,21 @@ class AnswerKept:
 
 
 @dataclass(frozen=True, slots=True)
+class AttemptKept:
+    """One attempt at a case-race step (every attempt is kept, right or wrong)."""
+
+    player_id: str
+    step_index: int  # in the race, from 0
+    step_id: str  # "case id/step id" in the bank
+    attempt: int  # 1, 2, ... for this player and step
+    payload: object  # display positions, as sent
+    answer: object  # bank terms
+    received_at: float
+    race_ms: int  # the player's race clock at this attempt
+    correct: bool
+
+
+@dataclass(frozen=True, slots=True)
 class FinalStanding:
     player_id: str
     rank: int
@@ -72,7 +87,7 @@ class GameFinished:
     standings: tuple[FinalStanding, ...]
 
 
-Fact = ParticipantJoined | AnswerKept | GameStarted | GameFinished
+Fact = ParticipantJoined | AnswerKept | AttemptKept | GameStarted | GameFinished
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from server.archive.records import (
     AnswerRecord,
     Archive,
+    AttemptRecord,
     InputRecord,
     ParticipantRecord,
     StandingRecord,
@@ -32,6 +33,7 @@ from server.archive.records import (
 from server.engine.commands import Command, SetConnected, Tick, to_record
 from server.engine.game import (
     AnswerKept,
+    AttemptKept,
     Disconnect,
     Game,
     GameFinished,
@@ -270,6 +272,7 @@ class GameActor:
         game_id = self.info.game_id
         participants: list[ParticipantRecord] = []
         answers: list[AnswerRecord] = []
+        attempts: list[AttemptRecord] = []
         started_at: float | None = None
         ended_at: float | None = None
         standings: tuple[StandingRecord, ...] = ()
@@ -300,6 +303,21 @@ class GameActor:
                         answer=fact.answer,
                     )
                 )
+            elif isinstance(fact, AttemptKept):
+                attempts.append(
+                    AttemptRecord(
+                        game_id=game_id,
+                        player_id=fact.player_id,
+                        step_index=fact.step_index,
+                        step_id=fact.step_id,
+                        attempt=fact.attempt,
+                        payload=fact.payload,
+                        answer=fact.answer,
+                        received_at=fact.received_at,
+                        race_ms=fact.race_ms,
+                        correct=fact.correct,
+                    )
+                )
             elif isinstance(fact, GameStarted):
                 started_at = fact.at
             elif isinstance(fact, GameFinished):
@@ -314,6 +332,7 @@ class GameActor:
             command=to_record(command),
             participants=tuple(participants),
             answers=tuple(answers),
+            attempts=tuple(attempts),
             started_at=started_at,
             ended_at=ended_at,
             standings=standings,

@@ -17,13 +17,14 @@ import logging
 import secrets
 from collections.abc import Callable
 
+from pydantic import BaseModel
+
 from server.archive.records import Archive, GameRecord, SavedGame
 from server.banks.loader import BankCatalog
 from server.banks.model import Bank
 from server.engine.commands import HostAction, from_record
 from server.engine.game import CommandRefused, Game
-from server.engine.modes import build_game, played_ids
-from server.engine.settings import GameSettings
+from server.engine.modes import build_game, played_ids, settings_for
 from server.engine.views import texts
 from server.live.actor import GameActor, GameInfo
 from server.live.clock import Clock
@@ -69,8 +70,9 @@ class GameRegistry:
         return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
 
     async def create_game(
-        self, bank: Bank, settings: GameSettings, owner: str, mode: str = "quiz"
+        self, bank: Bank, settings: BaseModel, owner: str, mode: str = "quiz"
     ) -> GameActor:
+        """A new game; `settings` are the mode's (GameSettings, RaceSettings)."""
         seed = secrets.randbits(32)
         game = build_game(mode, bank, settings, seed)
         record = GameRecord(
@@ -81,7 +83,7 @@ class GameRegistry:
             settings=settings.model_dump(),
             trainer=owner,
             created_at=self.clock.now(),
-            question_ids=played_ids(mode, bank),
+            question_ids=played_ids(mode, bank, settings),
             seed=seed,
             bank_hash=bank.content_hash(),
         )
@@ -137,8 +139,11 @@ class GameRegistry:
             raise _CannotRebuild(f"bank {record.bank_id!r} is no longer loaded")
         if record.seed is None or bank.content_hash() != record.bank_hash:
             raise _CannotRebuild(f"bank {record.bank_id!r} has changed since the game started")
-        settings = GameSettings.model_validate(record.settings)
-        game = build_game(record.mode, bank, settings, record.seed)
+        try:
+            settings = settings_for(record.mode, record.settings)
+            game = build_game(record.mode, bank, settings, record.seed)
+        except (ValueError, KeyError) as error:
+            raise _CannotRebuild(f"cannot build the game again: {error}") from error
         for seq, at, command in saved.inputs:
             try:
                 game.handle(from_record(command), at)

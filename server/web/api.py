@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.accounts.store import Trainer
+from server.banks.model import Bank
 from server.engine.commands import HostAction
 from server.engine.game import CommandRefused
 from server.engine.views import texts
 from server.live.actor import GameActor
 from server.web.api_models import (
     AnswerOut,
+    AttemptOut,
     BankSummary,
     CreateGame,
+    CreateRace,
     GameCreated,
     GameEnded,
     GameResultsOut,
@@ -27,6 +30,7 @@ from server.web.api_models import (
     openapi_document,
 )
 from server.web.auth import api_error, current_trainer, state_of
+from server.web.state import AppState
 
 Handler = Callable[[Request, Trainer], Awaitable[Response]]
 
@@ -76,22 +80,48 @@ async def list_banks(request: Request, trainer: Trainer) -> Response:
     )
 
 
+def _invalid(error: ValidationError) -> Response:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "body"
+    return api_error(422, "invalid_request", f"{where}: {first['msg']}")
+
+
 async def create_game(request: Request, trainer: Trainer) -> Response:
     state = state_of(request)
     try:
         body = CreateGame.model_validate_json(await request.body())
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        return api_error(422, "invalid_request", f"{where}: {first['msg']}")
+        return _invalid(error)
     bank = state.catalog.banks.get(body.bank_id)
     if bank is None:
         return api_error(404, "unknown_bank", f"no bank with id '{body.bank_id}'")
     if not bank.questions:
         return api_error(422, "no_questions", "this bank has no quiz questions")
+    return await _created(state, bank, body.settings, trainer, "quiz")
+
+
+async def create_race(request: Request, trainer: Trainer) -> Response:
+    state = state_of(request)
+    try:
+        body = CreateRace.model_validate_json(await request.body())
+    except ValidationError as error:
+        return _invalid(error)
+    bank = state.catalog.banks.get(body.bank_id)
+    if bank is None:
+        return api_error(404, "unknown_bank", f"no bank with id '{body.bank_id}'")
+    known = {case.id for case in bank.cases}
+    unknown = [case_id for case_id in body.settings.case_ids if case_id not in known]
+    if unknown:
+        return api_error(404, "unknown_case", f"no case '{unknown[0]}' in bank '{bank.id}'")
+    return await _created(state, bank, body.settings, trainer, "race")
+
+
+async def _created(
+    state: AppState, bank: Bank, settings: BaseModel, trainer: Trainer, mode: str
+) -> Response:
     if state.stopping:
         return api_error(503, "server_stopping", "the server is restarting; try again shortly")
-    actor = await state.registry.create_game(bank, body.settings, trainer.username)
+    actor = await state.registry.create_game(bank, settings, trainer.username, mode)
     created = GameCreated(
         game_id=actor.info.game_id,
         pin=actor.info.pin,
@@ -99,6 +129,7 @@ async def create_game(request: Request, trainer: Trainer) -> Response:
         join_url=state.join_url(actor.info.pin),
         host_url=f"{state.base_url}/host/{actor.info.game_id}",
         bank_id=bank.id,
+        mode=mode,
     )
     return _json(created, status=201)
 
@@ -107,6 +138,7 @@ def _live_game(actor: GameActor) -> LiveGame:
     return LiveGame(
         game_id=actor.info.game_id,
         pin=actor.info.pin,
+        mode=actor.info.mode,
         bank_id=actor.info.bank_id,
         title=actor.info.title,
         owner=actor.info.owner,
@@ -150,6 +182,7 @@ async def game_results(request: Request, trainer: Trainer) -> Response:
         GameResultsOut(
             game_id=game.game_id,
             pin=game.pin,
+            mode=game.mode,
             bank_id=game.bank_id,
             trainer=game.trainer,
             settings=game.settings,
@@ -177,6 +210,20 @@ async def game_results(request: Request, trainer: Trainer) -> Response:
                 )
                 for a in results.answers
             ],
+            attempts=[
+                AttemptOut(
+                    player_id=a.player_id,
+                    step_index=a.step_index,
+                    step_id=a.step_id,
+                    attempt=a.attempt,
+                    payload=a.payload,
+                    answer=a.answer,
+                    received_at=a.received_at,
+                    race_ms=a.race_ms,
+                    correct=a.correct,
+                )
+                for a in results.attempts
+            ],
             standings=[
                 StandingOut(
                     player_id=s.player_id, rank=s.rank, score=s.score, correct_count=s.correct_count
@@ -196,6 +243,7 @@ routes = [
     Route("/api/v1/banks", authenticated(list_banks), methods=["GET"]),
     Route("/api/v1/games", authenticated(list_games), methods=["GET"]),
     Route("/api/v1/games", authenticated(create_game), methods=["POST"]),
+    Route("/api/v1/races", authenticated(create_race), methods=["POST"]),
     Route("/api/v1/games/{game_id}/end", authenticated(end_game), methods=["POST"]),
     Route("/api/v1/games/{game_id}/results", authenticated(game_results), methods=["GET"]),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
-from server.engine.settings import GameSettings
+from server.engine.settings import GameSettings, RaceSettings
 
 
 class _Model(BaseModel):
@@ -41,6 +41,14 @@ class CreateGame(_Model):
     settings: GameSettings = Field(default_factory=GameSettings)
 
 
+class CreateRace(_Model):
+    bank_id: str = Field(min_length=1, max_length=64)
+    settings: RaceSettings = Field(
+        description="case_ids (played one after another), time_limit and penalty in seconds, "
+        "teams: none | department | host"
+    )
+
+
 class GameCreated(_Model):
     game_id: str
     pin: str
@@ -48,11 +56,13 @@ class GameCreated(_Model):
     join_url: str
     host_url: str
     bank_id: str
+    mode: str = "quiz"
 
 
 class LiveGame(_Model):
     game_id: str
     pin: str
+    mode: str
     bank_id: str
     title: dict[str, str]
     owner: str
@@ -89,16 +99,29 @@ class AnswerOut(_Model):
     points: int
 
 
+class AttemptOut(_Model):
+    player_id: str
+    step_index: int = Field(description="the step's number in the race, from 0")
+    step_id: str = Field(description="'case id/step id' in the bank")
+    attempt: int = Field(description="1 for the first attempt at this step, then 2, ...")
+    payload: Any
+    answer: Any
+    received_at: float
+    race_ms: int = Field(description="the participant's race clock at this attempt")
+    correct: bool
+
+
 class StandingOut(_Model):
     player_id: str
     rank: int
-    score: int
-    correct_count: int
+    score: int = Field(description="quiz: points; race: steps completed")
+    correct_count: int = Field(description="quiz: right answers; race: steps right first try")
 
 
 class GameResultsOut(_Model):
     game_id: str
     pin: str
+    mode: str
     bank_id: str
     trainer: str
     settings: dict[str, Any]
@@ -109,6 +132,7 @@ class GameResultsOut(_Model):
     participants: list[ParticipantOut]
     answers: list[AnswerOut]
     standings: list[StandingOut]
+    attempts: list[AttemptOut] = Field(description="case race: every attempt at every step")
 
 
 def _response(model: str, description: str) -> dict[str, Any]:
@@ -134,6 +158,7 @@ def openapi_document() -> dict[str, Any]:
         ErrorResponse,
         BankSummary,
         CreateGame,
+        CreateRace,
         GameCreated,
         LiveGame,
         GameEnded,
@@ -179,6 +204,25 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "201": _response("GameCreated", "the game, its PIN and host token"),
                         "404": _response("ErrorResponse", "no such bank"),
+                        "422": _response("ErrorResponse", "invalid request"),
+                        **_ERRORS,
+                    },
+                },
+            },
+            "/api/v1/races": {
+                "post": {
+                    "summary": "Create a case race from one or more cases of a bank",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/CreateRace"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _response("GameCreated", "the race, its PIN and host token"),
+                        "404": _response("ErrorResponse", "no such bank or case"),
                         "422": _response("ErrorResponse", "invalid request"),
                         **_ERRORS,
                     },

@@ -6,7 +6,7 @@ import time
 
 from starlette.websockets import WebSocket
 
-from server.engine.commands import Command, HostAction, KickPlayer, LockLobby
+from server.engine.commands import Command, HostAction, KickPlayer, LockLobby, SetTeam
 from server.engine.game import CommandRefused
 from server.live.actor import GameActor, GameStopped
 from server.live.connection import CLOSE_ENDED, Connection
@@ -18,6 +18,7 @@ from server.protocol import (
     Ping,
     Pong,
     ProtocolError,
+    TeamMsg,
     decode_host,
     encode_message,
 )
@@ -33,8 +34,10 @@ from server.web.ws_common import (
 )
 
 
-def command_of(message: HostCommand | Kick | Lock) -> Command:
+def command_of(message: HostCommand | Kick | Lock | TeamMsg) -> Command:
     """The game command a host message asks for."""
+    if isinstance(message, TeamMsg):
+        return SetTeam(message.player_id, message.team, message.phase)
     if isinstance(message, Kick):
         return KickPlayer(message.player_id, message.phase)
     if isinstance(message, Lock):

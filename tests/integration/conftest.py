@@ -109,6 +109,7 @@ def start_server(
     banks_dir = tmp_path_factory.mktemp("banks")
     shutil.copy(HERE / "every_type.yaml", banks_dir / "every_type.yaml")
     shutil.copy(Path(__file__).parents[2] / "question_banks" / "icd10-coding.yaml", banks_dir)
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "race_bank.yaml", banks_dir)
     admin_token = trainer_token = ""
     if with_trainers:
         _cli(

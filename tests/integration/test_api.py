@@ -52,7 +52,7 @@ def test_responses_match_the_openapi_document(
     with server.api() as api:
         banks = api.get("/api/v1/banks")
         check_against_openapi(openapi, "/api/v1/banks", "get", banks)
-        assert {b["id"] for b in banks.json()} == {"every-type", "icd10-coding"}
+        assert {b["id"] for b in banks.json()} == {"every-type", "icd10-coding", "race-fixture"}
         created = api.post("/api/v1/games", json={"bank_id": "icd10-coding"})
         check_against_openapi(openapi, "/api/v1/games", "post", created)
         game_id = created.json()["game_id"]
