@@ -560,12 +560,10 @@ class RaceGame:
             else:
                 time_ms = None
                 last = runner.last_correct_at
-                key = (
-                    1,
-                    -runner.step,
-                    -round(runner.accuracy(), 6),
-                    last if last is not None else 1e18,
-                )
+                # Times compare to the millisecond, on the participant's own clock: the
+                # same numbers the archive keeps (race_ms), so a report can rank again.
+                last_ms = round((last - runner.started_at) * 1000) if last is not None else 10**12
+                key = (1, -runner.step, -round(runner.accuracy(), 6), last_ms)
             rows.append((key, player.order, runner, player, time_ms))
         rows.sort(key=lambda row: (row[0], row[1]))
         placings: list[Placing] = []
