@@ -1,0 +1,85 @@
+"""Starting a case race from the console's bank page (POST /console/races).
+
+The form: `bank_id`, one or more `case_id` (played in the bank's order), `race_minutes`
+(1–120), `penalty_seconds` (0–120), `teams` (none / department / host) and the
+checkboxes `race_require_staff_id`, `race_require_department`,
+`race_shuffle_options`. The projector page is the same /host/{game} as a quiz's.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from server.banks.model import Bank
+from server.engine.settings import RaceSettings
+from server.web.auth import current_trainer, read_form, state_of
+from server.web.trainer_pages import _bank_page, _message, _to_login
+
+RACE_CHECKBOXES = (
+    ("race_require_staff_id", "require_staff_id"),
+    ("race_require_department", "require_department"),
+    ("race_shuffle_options", "shuffle_options"),
+)
+
+
+class RaceFormError(ValueError):
+    """`str(error)` is a msgid the bank page shows."""
+
+
+def race_settings_from_form(form: FormData, bank: Bank) -> RaceSettings:
+    chosen = [str(value) for value in form.getlist("case_id")]
+    order = [case.id for case in bank.cases]
+    if not chosen:
+        raise RaceFormError("Choose at least one case for the race.")
+    if any(case_id not in order for case_id in chosen):
+        raise RaceFormError("There is no such case in this bank.")
+    try:
+        minutes = int(str(form.get("race_minutes") or "15"))
+        penalty = int(str(form.get("penalty_seconds") or "10"))
+    except ValueError as error:
+        raise RaceFormError(
+            "The race time must be 1 to 120 minutes and the penalty 0 to 120 seconds."
+        ) from error
+    try:
+        return RaceSettings.model_validate(
+            {
+                "case_ids": sorted(set(chosen), key=order.index),
+                "time_limit": minutes * 60,
+                "penalty": penalty,
+                "teams": str(form.get("teams") or "none"),
+                **{setting: field in form for field, setting in RACE_CHECKBOXES},
+            }
+        )
+    except ValidationError as error:
+        raise RaceFormError(
+            "The race time must be 1 to 120 minutes and the penalty 0 to 120 seconds."
+        ) from error
+
+
+async def start_race(request: Request) -> Response:
+    trainer = await current_trainer(request)
+    if trainer is None:
+        return _to_login(request)
+    state = state_of(request)
+    form = await read_form(request)
+    bank = state.catalog.banks.get(str(form.get("bank_id") or ""))
+    if bank is None:
+        return _message(
+            request, 404, "Bank not found", "There is no question bank with this name.", trainer
+        )
+    try:
+        settings = race_settings_from_form(form, bank)
+    except RaceFormError as error:
+        return _bank_page(request, trainer, bank, 422, str(error), form)
+    if state.stopping:
+        error = "The server is restarting. Press Start again in a moment."
+        return _bank_page(request, trainer, bank, 503, error, form)
+    actor = await state.registry.create_game(bank, settings, trainer.username, "race")
+    return RedirectResponse(f"/host/{actor.info.game_id}", status_code=303)
+
+
+routes: list[BaseRoute] = [Route("/console/races", start_race, methods=["POST"])]
