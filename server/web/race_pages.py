@@ -76,8 +76,8 @@ async def start_race(request: Request) -> Response:
     except RaceFormError as error:
         return _bank_page(request, trainer, bank, 422, str(error), form)
     if state.stopping:
-        error = "The server is restarting. Press Start again in a moment."
-        return _bank_page(request, trainer, bank, 503, error, form)
+        restarting = "The server is restarting. Press Start again in a moment."
+        return _bank_page(request, trainer, bank, 503, restarting, form)
     actor = await state.registry.create_game(bank, settings, trainer.username, "race")
     return RedirectResponse(f"/host/{actor.info.game_id}", status_code=303)
 
