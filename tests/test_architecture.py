@@ -13,6 +13,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "engine": ("server.protocol", "server.banks.model"),
     "live": ("server.engine", "server.archive", "server.protocol", "server.banks"),
     "archive": (),
+    "reports": ("server.archive", "server.banks"),
     "accounts": ("server.archive",),
     "store": ("server.archive", "server.accounts"),
     "banks": ("server.engine.normalize",),

@@ -1,0 +1,1 @@
+"""Trainer review: item analysis, per-staff roll-ups and refresher lists (pure parts)."""
