@@ -1,5 +1,7 @@
 // Trainer console pages: sign-in and setup forms posted with fetch() (so errors show
-// as translated text on the page), confirmations, and the start-quiz form.
+// as translated text on the page), confirmations (dialogs.js), and the start-quiz form.
+
+import { confirmDialog } from "./dialogs.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -81,23 +83,6 @@ async function submitWithFetch(event) {
     button.disabled = false;
     form.removeAttribute("aria-busy");
   }
-}
-
-function confirmDialog(text) {
-  const dialog = $("confirm-dialog");
-  if (!dialog || typeof dialog.showModal !== "function") return Promise.resolve(window.confirm(text));
-  $("confirm-text").textContent = text;
-  return new Promise((resolve) => {
-    dialog.returnValue = "";
-    const onClose = () => {
-      if (dialog.open) return; // a close event still queued from the previous use
-      dialog.removeEventListener("close", onClose);
-      resolve(dialog.returnValue === "ok");
-    };
-    dialog.addEventListener("close", onClose);
-    dialog.showModal();
-    $("confirm-cancel").focus();
-  });
 }
 
 function wireConfirmations() {
