@@ -110,34 +110,41 @@ ABSOLUTE_WORDS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Message templates (msgids of kiosk_ui/translations/*/LC_MESSAGES/trainer.po).
-MSG_KEY_CROWDED = (
+
+def N_(message: str) -> str:
+    """Marks a msgid for `pybabel extract` (kiosk_ui/translations/messages.pot); the bank
+    page translates it (server.web.i18n.N_ does the same in the web layer)."""
+    return message
+
+
+# Message templates: msgids, translated on the bank page.
+MSG_KEY_CROWDED = N_(
     "Option %(position)s is the right answer in %(count)s of %(total)s single-choice "
     "questions with %(options)s options (at most %(limit)s expected). Keys by option: "
     "%(spread)s."
 )
-MSG_KEY_NEVER = (
+MSG_KEY_NEVER = N_(
     "Never the right answer in the %(total)s single-choice questions with %(options)s "
     "options: option %(positions)s. Keys by option: %(spread)s."
 )
-MSG_MULTI_CROWDED = (
+MSG_MULTI_CROWDED = N_(
     "Option %(position)s is right in %(count)s of the %(total)s multiple-choice questions "
     "that have it (at most %(limit)s expected)."
 )
-MSG_MULTI_NEVER = (
+MSG_MULTI_NEVER = N_(
     "Option %(position)s is never right in the %(total)s multiple-choice questions that have it."
 )
-MSG_LONGEST_RATE = (
+MSG_LONGEST_RATE = N_(
     "The right answer is the longest option in %(count)s of %(total)s single-choice "
     "questions (at most %(limit)s expected)."
 )
-MSG_LONGEST_MULTI = "Every right option is longer than every wrong one."
-MSG_ABSOLUTE = (
+MSG_LONGEST_MULTI = N_("Every right option is longer than every wrong one.")
+MSG_ABSOLUTE = N_(
     "The true-or-false statement contains a cue word that gives the answer away: %(words)s."
 )
-MSG_DUPLICATE_TEXT = "Nearly the same question as %(other)s (similarity %(similarity)s)."
-MSG_DUPLICATE_TYPED = "Accepts the same typed answers as %(others)s."
-MSG_THROWAWAY = (
+MSG_DUPLICATE_TEXT = N_("Nearly the same question as %(other)s (similarity %(similarity)s).")
+MSG_DUPLICATE_TYPED = N_("Accepts the same typed answers as %(others)s.")
+MSG_THROWAWAY = N_(
     "The wrong option “%(option)s” is a distractor in %(count)s questions (also in %(where)s)."
 )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, replace
 
-from server.banks.model import AnyQuestion, MultiSelect, Poll, SingleChoice, TrueFalse
+from server.banks.model import AnyQuestion
 from server.engine.answers import InvalidAnswer, check_answer
 from server.engine.commands import (
     Command,
@@ -35,6 +35,7 @@ from server.engine.players import (
     name_key,
     rank_players,
 )
+from server.engine.questions import type_of
 from server.engine.quiz_events import (
     LEADERBOARD_SIZE,
     PODIUM_SIZE,
@@ -336,6 +337,10 @@ class QuizGame:
         assert current is not None
         if current.deadline is None:
             raise CommandRefused("already_paused", "the countdown is already paused")
+        if now >= current.deadline:
+            # Time is up and the Tick that closes the question is due: pausing now would
+            # take answers after the deadline (a paused question has none to be late for).
+            raise CommandRefused("wrong_phase", "time is up for this question")
         current.remaining_when_paused = max(0.0, current.deadline - now)
         current.deadline = None
         current.paused_at = now
@@ -644,21 +649,6 @@ class QuizGame:
 
 
 def _distribution(played: PlayedQuestion, answers: list[AcceptedAnswer]) -> list[int]:
-    """Counts shown on the reveal chart, in display positions."""
+    """Counts shown on the reveal chart (in display positions where the type has options)."""
     q = played.question
-    if isinstance(q, SingleChoice | Poll | MultiSelect):
-        counts = [0] * len(played.display_order)
-        for answer in answers:
-            picked = answer.payload if isinstance(answer.payload, list) else [answer.payload]
-            for position in picked:
-                if isinstance(position, int) and 0 <= position < len(counts):
-                    counts[position] += 1
-        return counts
-    if isinstance(q, TrueFalse):
-        return [
-            sum(1 for a in answers if a.payload is True),
-            sum(1 for a in answers if a.payload is False),
-        ]
-    # Ordering and typed answers: how many got it right, how many did not.
-    right = sum(1 for a in answers if a.correct)
-    return [right, len(answers) - right]
+    return type_of(q).distribution(q, played.display_order, answers)

@@ -1,7 +1,8 @@
 """What each side is shown: public question payloads (never the answer) and reveals.
 
 Texts go out in all three languages in one payload, so one encoded frame serves
-every player whatever language their device chose.
+every player whatever language their device chose.  What differs by question
+type (display order, choices, the key) comes from `server.engine.questions`.
 """
 
 from __future__ import annotations
@@ -9,16 +10,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from server.banks.model import (
-    AnyQuestion,
-    LocalizedText,
-    MultiSelect,
-    Ordering,
-    Poll,
-    SingleChoice,
-    TrueFalse,
-    TypedAnswer,
-)
+from server.banks.model import AnyQuestion, LocalizedText
+from server.engine.questions import AnswerKey, type_of
 
 Texts = dict[str, str]
 
@@ -38,30 +31,15 @@ class PlayedQuestion:
 
     @property
     def choices(self) -> list[LocalizedText]:
-        q = self.question
-        if isinstance(q, SingleChoice | MultiSelect | Poll):
-            return q.options
-        if isinstance(q, Ordering):
-            return q.steps
-        return []
+        """The options or steps in bank order (empty when the type has none)."""
+        return type_of(self.question).choices(self.question)
 
 
 def plan_question(
     index: int, question: AnyQuestion, time_limit: int, shuffle: bool, rng: random.Random
 ) -> PlayedQuestion:
-    count = (
-        len(question.steps)
-        if isinstance(question, Ordering)
-        else len(getattr(question, "options", []))
-    )
-    order = list(range(count))
-    if isinstance(question, Ordering):
-        # Steps must never be shown already in the right order: that would give it away.
-        while order == sorted(order):
-            rng.shuffle(order)
-    elif shuffle and isinstance(question, SingleChoice | MultiSelect):
-        rng.shuffle(order)
-    return PlayedQuestion(index, question, time_limit, tuple(order))
+    order = type_of(question).plan(question, shuffle, rng)
+    return PlayedQuestion(index, question, time_limit, order)
 
 
 def public_question(
@@ -79,45 +57,31 @@ def public_question(
         "image": q.image,
         "show_text_on_phones": show_text_on_phones,
     }
-    if isinstance(q, SingleChoice | MultiSelect | Poll | Ordering):
-        payload["choices"] = [texts(played.choices[i]) for i in played.display_order]
+    choices = type_of(q).public_choices(q, played.display_order)
+    if choices is not None:
+        payload["choices"] = [texts(choice) for choice in choices]
     return payload
 
 
 def to_bank_answer(played: PlayedQuestion, value: object) -> object:
     """Map an answer in display positions to bank indexes; leave other shapes as they are."""
     q = played.question
-    order = played.display_order
-
-    def bank_index(position: object) -> object:
-        if (
-            isinstance(position, int)
-            and not isinstance(position, bool)
-            and 0 <= position < len(order)
-        ):
-            return order[position]
-        return position  # out of range: left for validate_answer to refuse with a reason
-
-    if isinstance(q, SingleChoice | Poll):
-        return bank_index(value)
-    if isinstance(q, MultiSelect | Ordering) and isinstance(value, list):
-        return [bank_index(v) for v in value]
-    return value
+    return type_of(q).to_bank(q, played.display_order, value)
 
 
 def correct_display_answer(played: PlayedQuestion) -> object:
     """The right answer in display positions, for the reveal."""
     q = played.question
-    position_of = {bank: pos for pos, bank in enumerate(played.display_order)}
-    if isinstance(q, SingleChoice | MultiSelect):
-        return sorted(position_of[i] for i in q.correct_indexes)
-    if isinstance(q, TrueFalse):
-        return q.correct
-    if isinstance(q, Ordering):
-        return [position_of[i] for i in range(len(q.steps))]
-    if isinstance(q, TypedAnswer):
-        return list(q.accepted)
-    return None
+    return type_of(q).reveal_key(q, played.display_order)
+
+
+def answer_key(question: AnyQuestion) -> AnswerKey:
+    """The question with its key, in bank order, for the trainer's bank pages (never players).
+
+    Here rather than imported from `server.engine.questions` by the web layer, which
+    may only see the engine through this module (docs/architecture.md).
+    """
+    return type_of(question).answer_key(question)
 
 
 def reveal_payload(

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.web.body_limit import replay
 from server.web.cookies import CSRF_COOKIE, SESSION_COOKIE
+from server.web.i18n import N_
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -78,8 +79,8 @@ def refusal(scope: Scope) -> Response:
                 request,
                 "trainer_message.html",
                 status=403,
-                title="The form has expired",
-                text="Go back, reload the page and try again.",
+                title=N_("The form has expired"),
+                text=N_("Go back, reload the page and try again."),
                 trainer=None,
             )
             return response

@@ -1,52 +1,74 @@
-"""Translations: gettext catalogs (.po) for Uzbek (default), Russian and English.
+"""Translations: Uzbek (the default), Russian and English, with GNU gettext catalogues.
 
-Every `.po` file under `kiosk_ui/translations/<lang>/LC_MESSAGES/` is merged into
-that language's catalog, so each part of the interface can keep its own file.
-Templates call `_()`; the JavaScript modules fetch the same catalog as JSON.
+The msgids are the English texts. `pybabel extract` (babel.cfg) collects them from the
+Python code, the templates and the JavaScript into `kiosk_ui/translations/messages.pot`;
+each language has `<lang>/LC_MESSAGES/messages.po` and its compiled `messages.mo`,
+which is what runs (README.md, "Translations", has the commands). Templates call `_()`
+and `ngettext()` (Jinja2's i18n extension, see pages.py); the JavaScript modules fetch
+the same catalogue as JSON (pages.catalog_json).
+
+A Russian text that is missing falls back to Uzbek; English needs no translations at
+all: an empty msgstr shows the msgid, which is the English text.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
 from starlette.requests import Request
 
 LANGUAGES = ("uz", "ru", "en")
 DEFAULT_LANGUAGE = "uz"
+SOURCE_LANGUAGE = "en"  # the msgids
 LANGUAGE_COOKIE = "qk_lang"
 LANGUAGE_NAMES = {"uz": "Oʻzbekcha", "ru": "Русский", "en": "English"}
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "kiosk_ui" / "translations"
+DOMAIN = "messages"
+TEMPLATE_FILE = f"{DOMAIN}.pot"
 
-Catalog = dict[str, str]
+
+def N_(message: str) -> str:
+    """Marks a msgid for `pybabel extract` where it is defined; it is translated later,
+    where it is shown (a template's `_(label)`)."""
+    return message
 
 
-def load_catalogs(directory: Path = TRANSLATIONS_DIR) -> dict[str, Catalog]:
-    catalogs: dict[str, Catalog] = {}
+def load_translations(directory: Path = TRANSLATIONS_DIR) -> dict[str, NullTranslations]:
+    """Each language's compiled catalogue, Russian falling back to Uzbek for a missing
+    text. English has no fallback: a text it lacks is its msgid, i.e. English."""
+    loaded: dict[str, NullTranslations] = {}
     for language in LANGUAGES:
-        merged: Catalog = {}
-        folder = directory / language / "LC_MESSAGES"
-        for po_file in sorted(folder.glob("*.po")) if folder.is_dir() else []:
-            with po_file.open("rb") as handle:
-                catalog = read_po(handle, locale=language)
-            for message in catalog:
-                if message.id and isinstance(message.id, str) and message.string:
-                    merged[message.id] = str(message.string)
-        catalogs[language] = merged
-    return catalogs
+        translations = Translations.load(directory, locales=[language], domain=DOMAIN)
+        if not isinstance(translations, Translations):  # Babel's "not found" answer
+            raise FileNotFoundError(
+                f"{directory}/{language}/LC_MESSAGES/{DOMAIN}.mo is missing: run "
+                f"`pybabel compile -d {directory} -D {DOMAIN}` (README.md, Translations)"
+            )
+        loaded[language] = translations
+    for language in LANGUAGES:
+        if language not in (DEFAULT_LANGUAGE, SOURCE_LANGUAGE):
+            loaded[language].add_fallback(loaded[DEFAULT_LANGUAGE])
+    return loaded
 
 
-class Translator:
-    def __init__(self, catalogs: dict[str, Catalog]) -> None:
-        self.catalogs = catalogs
+def read_template(directory: Path = TRANSLATIONS_DIR) -> Catalog:
+    """messages.pot: every msgid the interface uses (singular and plural)."""
+    with (directory / TEMPLATE_FILE).open("rb") as handle:
+        return read_po(handle)
 
-    def gettext(self, language: str, message: str) -> str:
-        """The message in `language`, else in Uzbek, else the English source text."""
-        for lang in (language, DEFAULT_LANGUAGE):
-            translated = self.catalogs.get(lang, {}).get(message)
-            if translated:
-                return translated
-        return message
+
+def load_catalogs(directory: Path = TRANSLATIONS_DIR) -> dict[str, dict[str, str]]:
+    """For each language, msgid -> the text the interface shows (singular messages only;
+    the English "translation" of a msgid is the msgid itself)."""
+    translations = load_translations(directory)
+    msgids = [m.id for m in read_template(directory) if m.id and isinstance(m.id, str)]
+    return {
+        language: {msgid: translations[language].gettext(msgid) for msgid in msgids}
+        for language in LANGUAGES
+    }
 
 
 def choose_language(request: Request) -> str:

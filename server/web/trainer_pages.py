@@ -25,49 +25,43 @@ from starlette.staticfiles import StaticFiles
 
 from server.accounts.store import Trainer
 from server.banks.loader import MEDIA_DIR
-from server.banks.model import (
-    AnyQuestion,
-    Bank,
-    CaseScenario,
-    LocalizedText,
-    MultiSelect,
-    Ordering,
-    Poll,
-    SingleChoice,
-    TrueFalse,
-    TypedAnswer,
-)
+from server.banks.model import AnyQuestion, Bank, CaseScenario
 from server.banks.quality import quality_of_bank
 from server.engine.commands import HostAction
 from server.engine.game import CommandRefused
 from server.engine.settings import GameSettings
+from server.engine.views import answer_key
 from server.live.actor import GameActor, GameStopped
 from server.web.api import may_control
 from server.web.auth import current_trainer, read_form, safe_next_path, state_of
-from server.web.i18n import choose_language
+from server.web.i18n import N_, choose_language
 from server.web.pages import PageRenderer
 
 LETTERS = "ABCDEF"
 SHAPES = ("triangle", "diamond", "circle", "square", "star", "hexagon")
 # Each choice the form offers, with the msgid that explains it in one line.
 SCORING_CHOICES = (
-    ("speed", "Speed", "Right answers earn 500 to 1000 points: the faster, the more."),
-    ("accuracy", "Accuracy", "Every right answer earns 1000 points; speed only breaks ties."),
+    ("speed", N_("Speed"), N_("Right answers earn 500 to 1000 points: the faster, the more.")),
+    (
+        "accuracy",
+        N_("Accuracy"),
+        N_("Every right answer earns 1000 points; speed only breaks ties."),
+    ),
 )
 KIND_LABELS = {
-    "single": "Single choice",
-    "multi": "Multiple choice",
-    "truefalse": "True or false",
-    "order": "Put in order",
-    "typed": "Typed answer",
-    "poll": "Poll (not scored)",
+    "single": N_("Single choice"),
+    "multi": N_("Multiple choice"),
+    "truefalse": N_("True or false"),
+    "order": N_("Put in order"),
+    "typed": N_("Typed answer"),
+    "poll": N_("Poll (not scored)"),
 }
 CHECKBOXES = (
-    ("require_staff_id", "Ask each player for a staff ID"),
-    ("require_department", "Ask each player for a department"),
-    ("shuffle_options", "Shuffle the answer options"),
-    ("show_question_on_phones", "Show the question text on phones too"),
-    ("streak_bonus", "Streak bonus: +100 for each right answer in a row (up to +500)"),
+    ("require_staff_id", N_("Ask each player for a staff ID")),
+    ("require_department", N_("Ask each player for a department")),
+    ("shuffle_options", N_("Shuffle the answer options")),
+    ("show_question_on_phones", N_("Show the question text on phones too")),
+    ("streak_bonus", N_("Streak bonus: +100 for each right answer in a row (up to +500)")),
 )
 
 
@@ -154,31 +148,18 @@ class BankView:
     has_language: bool  # the bank has text in the visitor's language
 
 
-def _option(index: int, text: LocalizedText, correct: bool, lang: str) -> OptionView:
-    return OptionView(LETTERS[index], SHAPES[index], text.get(lang), correct)
-
-
 def question_view(bank: Bank, number: int, q: AnyQuestion, lang: str) -> QuestionView:
-    options: list[OptionView] = []
-    accepted: list[str] = []
-    if isinstance(q, SingleChoice | MultiSelect):
-        options = [_option(i, o, i in q.correct_indexes, lang) for i, o in enumerate(q.options)]
-    elif isinstance(q, Poll):
-        options = [_option(i, o, False, lang) for i, o in enumerate(q.options)]
-    elif isinstance(q, Ordering):
-        # Listed in the right order; the steps are numbered, not lettered.
-        options = [
-            OptionView(str(i + 1), SHAPES[i], step.get(lang), True)
-            for i, step in enumerate(q.steps)
-        ]
-    elif isinstance(q, TrueFalse):
-        # "True" and "False" are msgids: the template translates them.
-        options = [
-            OptionView("A", SHAPES[0], "True", q.correct is True),
-            OptionView("B", SHAPES[1], "False", q.correct is False),
-        ]
-    elif isinstance(q, TypedAnswer):
-        accepted = list(q.accepted)
+    key = answer_key(q)
+    options = [
+        OptionView(
+            str(i + 1) if key.numbered else LETTERS[i],
+            SHAPES[i],
+            # A plain str is a msgid ("True", "False"): the template translates it.
+            line.text if isinstance(line.text, str) else line.text.get(lang),
+            line.correct,
+        )
+        for i, line in enumerate(key.lines)
+    ]
     return QuestionView(
         number=number,
         id=q.id,
@@ -189,7 +170,7 @@ def question_view(bank: Bank, number: int, q: AnyQuestion, lang: str) -> Questio
         time=bank.time_for(q),
         image=q.image,
         options=options,
-        accepted=accepted,
+        accepted=list(key.accepted),
         explanation=q.explanation.get(lang) if q.explanation else None,
     )
 
@@ -256,9 +237,11 @@ async def setup_page(request: Request) -> Response:
         return _message(
             request,
             200,
-            "Setup is already done",
-            "An administrator account exists. Sign in with it, or ask the administrator "
-            "for an account.",
+            N_("Setup is already done"),
+            N_(
+                "An administrator account exists. Sign in with it, or ask the administrator "
+                "for an account."
+            ),
         )
     return _render(request, "trainer_setup.html")
 
@@ -324,7 +307,11 @@ async def bank_page(request: Request) -> Response:
     bank = state_of(request).catalog.banks.get(request.path_params["bank_id"])
     if bank is None:
         return _message(
-            request, 404, "Bank not found", "There is no question bank with this name.", trainer
+            request,
+            404,
+            N_("Bank not found"),
+            N_("There is no question bank with this name."),
+            trainer,
         )
     return _bank_page(request, trainer, bank)
 
@@ -356,18 +343,22 @@ async def start_game(request: Request) -> Response:
     bank = state.catalog.banks.get(str(form.get("bank_id") or ""))
     if bank is None:
         return _message(
-            request, 404, "Bank not found", "There is no question bank with this name.", trainer
+            request,
+            404,
+            N_("Bank not found"),
+            N_("There is no question bank with this name."),
+            trainer,
         )
     if not bank.questions:
-        error = "This bank has no quiz questions (only case scenarios)."
+        error = N_("This bank has no quiz questions (only case scenarios).")
         return _bank_page(request, trainer, bank, 422, error, form)
     try:
         settings = settings_from_form(form)
     except ValueError:
-        error = "Time per question must be a whole number of seconds from 5 to 600."
+        error = N_("Time per question must be a whole number of seconds from 5 to 600.")
         return _bank_page(request, trainer, bank, 422, error, form)
     if state.stopping:
-        error = "The server is restarting. Press Start again in a moment."
+        error = N_("The server is restarting. Press Start again in a moment.")
         return _bank_page(request, trainer, bank, 503, error, form)
     actor = await state.registry.create_game(bank, settings, trainer.username)
     return RedirectResponse(f"/host/{actor.info.game_id}", status_code=303)
@@ -380,7 +371,9 @@ async def end_game(request: Request) -> Response:
         return _to_login(request)
     actor = state_of(request).registry.games.get(request.path_params["game_id"])
     if actor is None:
-        return _message(request, 404, "Game not found", "This game is not running.", trainer)
+        return _message(
+            request, 404, N_("Game not found"), N_("This game is not running."), trainer
+        )
     if not may_control(trainer, actor.info.owner):
         return _not_owner(request, trainer)
     # Already ended is fine: the console shows the list as it is now.
@@ -396,8 +389,8 @@ def _not_owner(request: Request, trainer: Trainer) -> Response:
     return _message(
         request,
         403,
-        "Not your game",
-        "Only the trainer who started this game, or an administrator, can run it.",
+        N_("Not your game"),
+        N_("Only the trainer who started this game, or an administrator, can run it."),
         trainer,
     )
 
@@ -409,7 +402,9 @@ async def _host_page(request: Request, template: str) -> Response:
     state = state_of(request)
     actor = state.registry.games.get(request.path_params["game_id"])
     if actor is None:
-        return _message(request, 404, "Game not found", "This game is not running.", trainer)
+        return _message(
+            request, 404, N_("Game not found"), N_("This game is not running."), trainer
+        )
     if not may_control(trainer, actor.info.owner):
         return _not_owner(request, trainer)
     lang = choose_language(request)

@@ -241,7 +241,7 @@ def test_time_up_stops_everyone_where_they_are() -> None:
     assert over.changed and game.ended
     final = sends(over, RaceOver)[0]
     assert [entry["id"] for entry in final.top] == ["ann", "bob"]
-    finished = [o for o in over.outputs if isinstance(o, GameFinished)][0]
+    finished = next(o for o in over.outputs if isinstance(o, GameFinished))
     assert [(s.player_id, s.rank, s.score) for s in finished.standings] == [
         ("ann", 1, 1),
         ("bob", 2, 0),
