@@ -156,6 +156,13 @@ class QuizGame:
         self.ended_at: float | None = None
         self._join_order = 0
         self._present_count = 0  # players in the game who have not left
+        # Cached rankings (see standings()): bumped when scores or players change.
+        self._version = 0
+        self._roster_version = 0
+        self._standings: tuple[int, list[Standing]] | None = None
+        self._public: tuple[tuple[int, int], list[Standing]] | None = None
+        self._public_index: tuple[list[Standing], dict[str, Standing]] | None = None
+        self._closed_event: tuple[tuple[int, int], QuestionClosed] | None = None
 
     # ---- queries ---------------------------------------------------------------
 
@@ -176,17 +183,36 @@ class QuizGame:
         return self._present_count
 
     def standings(self) -> list[Standing]:
-        return rank_players(list(self.players.values()))
+        """Everyone ranked now; computed once per change of scores or players, so a
+        burst of resumes or a reveal costs one ranking, not one per player."""
+        if self._standings is None or self._standings[0] != self._version:
+            self._standings = (self._version, rank_players(list(self.players.values())))
+        return self._standings[1]
 
     def public_standings(self) -> list[Standing]:
         """Standings as everybody may know them now.
 
         While a question is open, the points of answers already given are left out:
-        a score that moved would tell a player whether their answer was right.
+        a score that moved would tell a player whether their answer was right. That
+        ranking changes only when players come or go (answers are left out of it), so
+        it is kept until then.
         """
         current = self.current
         if self.phase != Phase.QUESTION or current is None or not current.answers:
             return self.standings()
+        key = (self._roster_version, current.played.index)
+        if self._public is None or self._public[0] != key:
+            self._public = (key, self._standings_without(current))
+        return self._public[1]
+
+    def public_standing_of(self, player_id: str) -> Standing | None:
+        """One player's public standing, without a scan of everyone."""
+        standings = self.public_standings()
+        if self._public_index is None or self._public_index[0] is not standings:
+            self._public_index = (standings, {s.player_id: s for s in standings})
+        return self._public_index[1].get(player_id)
+
+    def _standings_without(self, current: _OpenQuestion) -> list[Standing]:
         before = []
         for player in self.players.values():
             given = current.answers.get(player.id)
@@ -224,9 +250,14 @@ class QuizGame:
         return self.current.answers.get(player_id)
 
     def last_reveal(self) -> QuestionClosed | None:
-        if self.current is None or not self.current.closed:
+        """The reveal of the question just closed (kept, so each resume costs nothing)."""
+        current = self.current
+        if current is None or not current.closed:
             return None
-        return self._close_event(self.current)
+        key = (self._version, current.played.index)
+        if self._closed_event is None or self._closed_event[0] != key:
+            self._closed_event = (key, self._close_event(current))
+        return self._closed_event[1]
 
     # ---- players ---------------------------------------------------------------
 
@@ -262,6 +293,7 @@ class QuizGame:
         self._join_order += 1
         player = Player(player_id, clean, staff, dept, now, self._join_order, token_hash=token_hash)
         self.players[player_id] = player
+        self._players_changed()
         self._present_count += 1
         if self.current is not None and not self.current.closed:
             self.current.waiting.add(player_id)
@@ -361,6 +393,7 @@ class QuizGame:
         player = self.players.pop(player_id, None)
         if player is None:
             raise CommandRefused("unknown_player", "no such player in this game")
+        self._players_changed()
         self.kicked.add(player_id)
         if not player.left:
             self._present_count -= 1
@@ -444,6 +477,7 @@ class QuizGame:
         )
         player.streak = result.streak
         player.score += result.points
+        self._version += 1  # scores moved: the full ranking is out of date
         player.answered.add(question_index)
         if verdict.correct:
             player.correct_count += 1
@@ -574,6 +608,10 @@ class QuizGame:
             player.connected = False
 
     # ---- internals -------------------------------------------------------------
+
+    def _players_changed(self) -> None:
+        self._version += 1
+        self._roster_version += 1
 
     def _require(self, phase: Phase, action: str) -> None:
         if self.phase != phase:

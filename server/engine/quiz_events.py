@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from server.engine.players import Player, Standing
@@ -118,6 +118,12 @@ class PlayerResult:
 class QuestionClosed:
     reveal: dict[str, object]
     results: list[PlayerResult]
+    by_player: dict[str, PlayerResult] = field(default_factory=dict, compare=False)
+
+    def result_of(self, player_id: str) -> PlayerResult | None:
+        if not self.by_player and self.results:
+            self.by_player.update((r.player_id, r) for r in self.results)
+        return self.by_player.get(player_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -274,7 +274,7 @@ def summary(game: QuizGame) -> Json:
 
 def player_screen(game: QuizGame, player_id: str, now: float) -> Json:
     standings = game.public_standings()
-    me = next((s for s in standings if s.player_id == player_id), None)
+    me = game.public_standing_of(player_id) if player_id else None
     screen: Json = {
         "phase": game.phase.value,
         "score": me.score if me else 0,
@@ -289,7 +289,7 @@ def player_screen(game: QuizGame, player_id: str, now: float) -> Json:
         closed = game.last_reveal()
         if closed is not None:
             screen["reveal"] = reveal_message(closed).wire()
-            mine = next((r for r in closed.results if r.player_id == player_id), None)
+            mine = closed.result_of(player_id)
             if mine is not None:
                 screen["result"] = result_message(mine, len(closed.results)).wire()
     elif game.phase in (Phase.LEADERBOARD, Phase.PODIUM, Phase.ENDED):
