@@ -390,6 +390,9 @@ class QuizGame:
         return [Resumed(current.deadline)]
 
     def kick(self, player_id: str, now: float) -> list[Event]:
+        if self.phase == Phase.ENDED:
+            # The final standings are written: nobody leaves them afterwards.
+            raise CommandRefused("game_ended", "the game has ended")
         player = self.players.pop(player_id, None)
         if player is None:
             raise CommandRefused("unknown_player", "no such player in this game")

@@ -299,6 +299,8 @@ class RaceGame:
         return Outcome([Send(HOSTS, left), *self._lobby_count()], changed=True)
 
     def _kick(self, player_id: str, now: float) -> Outcome:
+        if self.phase == RacePhase.ENDED:
+            raise CommandRefused("game_ended", "the game has ended")
         self.roster.kick(player_id)
         self.runners.pop(player_id, None)
         self.teams.pop(player_id, None)

@@ -561,3 +561,13 @@ def test_scores_shown_while_a_question_is_open_leave_out_its_answers() -> None:
     game.answer("p1", 0, wrong_answer(game), received_at=2.0)  # closes it
     revealed = {s.player_id: s.score for s in game.public_standings()}
     assert revealed == {"p0": 1000, "p1": 0}
+
+
+def test_nobody_can_be_kicked_out_of_final_standings() -> None:
+    game = joined_game(2)
+    game.start(now=0.0)
+    game.end(now=1.0)
+    with pytest.raises(CommandRefused) as refused:
+        game.kick("p1", now=2.0)
+    assert refused.value.code == "game_ended"
+    assert {s.player_id for s in game.standings()} == {"p0", "p1"}
