@@ -1,8 +1,16 @@
-"""Simulated players: join by PIN, think like people, answer, reconnect when dropped."""
+"""Simulated players: join by PIN, think like people, answer, reconnect when dropped.
+
+The same bot plays a quiz or a case race (docs/case-race.md), whichever the PIN is:
+in a race it answers each `race_step` after thinking, right with the chosen accuracy;
+after a wrong `attempt_result` it waits out the penalty and tries again; it stops at
+`race_finished`, `race_over` or `race_rank`. After a reconnect it carries on from the
+step the server shows it (the `welcome` screen and the `race_step` that follows).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import time
@@ -15,6 +23,13 @@ from server.bots.answer_key import AnswerKey
 from server.protocol import PROTOCOL_VERSION
 
 RECONNECT_DELAYS = (0.2, 0.5, 1.0, 2.0, 4.0)
+# After a wrong attempt the step is locked for the penalty, counted by the server from
+# before it sent `attempt_result`; this margin keeps the retry clear of the lock and
+# (with no penalty) below the per-connection rate limit.
+RETRY_MARGIN = 0.2
+# How long to wait before trying again after a refusal that can pass.
+RETRY_AFTER = {"step_locked": 0.3, "rate_limited": 1.0, "not_saved": 1.0}
+RACE_END_MESSAGES = ("race_finished", "race_over", "race_rank")
 
 
 @dataclass
@@ -28,6 +43,15 @@ class BotStats:
     # (question index, wall-clock time the question frame arrived) per player.
     question_arrivals: list[tuple[int, float]] = field(default_factory=list)
     ack_latencies_ms: list[float] = field(default_factory=list)
+    # Case race.
+    attempts_sent: int = 0
+    attempts_acked: int = 0  # `attempt_result` received
+    attempts_wrong: int = 0  # of those acked, wrong
+    attempt_errors: Counter[str] = field(default_factory=Counter)  # refusals of attempts
+    finished: int = 0  # players who did every step (`race_finished`)
+    # (step index, wall-clock time the `race_step` frame arrived) per player.
+    step_arrivals: list[tuple[int, float]] = field(default_factory=list)
+    attempt_latencies_ms: list[float] = field(default_factory=list)  # send -> attempt_result
 
     def summary(self, timings: bool) -> dict[str, object]:
         result: dict[str, object] = {
@@ -37,10 +61,17 @@ class BotStats:
             "refused": dict(self.refused),
             "join_failures": dict(self.join_failures),
             "reconnects": self.reconnects,
+            "attempts_sent": self.attempts_sent,
+            "attempts_acked": self.attempts_acked,
+            "attempts_wrong": self.attempts_wrong,
+            "attempt_errors": dict(self.attempt_errors),
+            "finished": self.finished,
         }
         if timings:
             result["question_arrivals"] = self.question_arrivals
             result["ack_latencies_ms"] = self.ack_latencies_ms
+            result["step_arrivals"] = self.step_arrivals
+            result["attempt_latencies_ms"] = self.attempt_latencies_ms
         return result
 
 
@@ -65,6 +96,14 @@ class SimulatedPlayer:
         self.finished = False
         self.answered: set[int] = set()
         self.sent_at: dict[int, float] = {}
+        # Case race: the step this connection is working on, when its attempt went out,
+        # and whether the host has paused the race.
+        self.race = False
+        self.step: dict[str, object] | None = None
+        self.attempt_sent_at: float | None = None
+        self.counted_finish = False
+        self.unpaused = asyncio.Event()
+        self.unpaused.set()
 
     async def run(self) -> None:
         attempt = 0
@@ -107,6 +146,8 @@ class SimulatedPlayer:
                 )
             )
         pending: set[asyncio.Task[None]] = set()
+        self.step = None
+        self.attempt_sent_at = None
         try:
             async for raw in socket:
                 arrived = time.time()
@@ -116,6 +157,14 @@ class SimulatedPlayer:
                     if self.token is None:
                         self.stats.joined += 1
                     self.token = message["resume_token"]
+                    game = message.get("game")
+                    self.race = isinstance(game, dict) and game.get("mode") == "race"
+                    if self.race and not self._race_welcome(socket, message, arrived, pending):
+                        self.finished = True
+                        return
+                elif self.race:
+                    if not await self._race_message(socket, message, arrived, pending):
+                        return
                 elif kind == "question":
                     self.stats.question_arrivals.append((int(message["index"]), arrived))
                     if int(message["index"]) not in self.answered:
@@ -139,6 +188,159 @@ class SimulatedPlayer:
         finally:
             for task in pending:
                 task.cancel()
+
+    # ---- the case race -----------------------------------------------------------------
+
+    def _race_welcome(
+        self,
+        socket: websockets.ClientConnection,
+        welcome: dict[str, object],
+        arrived: float,
+        pending: set[asyncio.Task[None]],
+    ) -> bool:
+        """Pick the race up where the welcome screen shows it; False once it is over."""
+        screen = welcome.get("screen")
+        if not isinstance(screen, dict):
+            return True
+        if isinstance(screen.get("finished"), dict):
+            self._count_finish()
+            return False
+        if screen.get("phase") == "ended" or "rank" in screen:
+            return False
+        if screen.get("paused"):
+            self.unpaused.clear()
+        else:
+            self.unpaused.set()
+        step = screen.get("race_step")
+        if isinstance(step, dict):
+            self._on_step(socket, step, arrived, pending)
+        return True
+
+    async def _race_message(
+        self,
+        socket: websockets.ClientConnection,
+        message: dict[str, object],
+        arrived: float,
+        pending: set[asyncio.Task[None]],
+    ) -> bool:
+        """Handle one message of a race; False when this player is done."""
+        kind = message.get("type")
+        if kind == "race_step":
+            self._on_step(socket, message, arrived, pending)
+        elif kind == "attempt_result":
+            self._on_attempt_result(socket, message, pending)
+        elif kind == "error":
+            if "question" in message:
+                return await self._on_attempt_error(socket, message, pending)
+            self._on_error(message)
+            return not self.finished
+        elif kind == "paused":
+            self.unpaused.clear()
+        elif kind == "resumed":
+            self.unpaused.set()
+        elif kind in RACE_END_MESSAGES or kind == "kicked":
+            if kind == "race_finished":
+                self._count_finish()
+            self.finished = True
+            return False
+        return True
+
+    def _count_finish(self) -> None:
+        if not self.counted_finish:
+            self.counted_finish = True
+            self.stats.finished += 1
+
+    def _on_step(
+        self,
+        socket: websockets.ClientConnection,
+        step: dict[str, object],
+        arrived: float,
+        pending: set[asyncio.Task[None]],
+    ) -> None:
+        index = _int(step.get("index"))
+        if self.step is not None and _int(self.step.get("index")) == index:
+            return  # the welcome screen's step, then the same step as its own frame
+        self.stats.step_arrivals.append((index, arrived))
+        self.step = step
+        # After a resume the penalty of a wrong attempt may still be running.
+        locked = _int(step.get("locked_ms")) / 1000
+        think = self.rng.uniform(*self.settings.think)
+        self._attempt_after(socket, locked + RETRY_MARGIN if locked > 0 else think, pending)
+
+    def _on_attempt_result(
+        self,
+        socket: websockets.ClientConnection,
+        result: dict[str, object],
+        pending: set[asyncio.Task[None]],
+    ) -> None:
+        self.stats.attempts_acked += 1
+        if self.attempt_sent_at is not None:
+            self.stats.attempt_latencies_ms.append((time.monotonic() - self.attempt_sent_at) * 1000)
+            self.attempt_sent_at = None
+        if result.get("correct") is True:
+            return  # the next `race_step` (or `race_finished`) follows
+        self.stats.attempts_wrong += 1
+        if self.step is not None and _int(self.step.get("index")) == _int(result.get("index")):
+            penalty = _int(result.get("penalty_ms")) / 1000
+            self._attempt_after(socket, penalty + RETRY_MARGIN, pending)
+
+    async def _on_attempt_error(
+        self,
+        socket: websockets.ClientConnection,
+        error: dict[str, object],
+        pending: set[asyncio.Task[None]],
+    ) -> bool:
+        """A refused attempt: try again when that can help; False when done."""
+        code = str(error.get("code"))
+        self.stats.attempt_errors[code] += 1
+        self.attempt_sent_at = None  # no `attempt_result` will come for it
+        if code == "already_finished":
+            self._count_finish()
+            self.finished = True
+            return False
+        if code == "wrong_question":
+            # Out of step with the server: reconnect, and carry on from the step it shows.
+            await socket.close()
+            return False
+        if code == "paused":
+            self.unpaused.clear()
+            self._attempt_after(socket, 0.0, pending)  # once the race is resumed
+        elif code == "invalid_answer":
+            self._attempt_after(socket, self.rng.uniform(*self.settings.think), pending)
+        elif code in RETRY_AFTER:
+            self._attempt_after(socket, RETRY_AFTER[code], pending)
+        # too_late: time is up, `race_over` is on its way.
+        return True
+
+    def _attempt_after(
+        self,
+        socket: websockets.ClientConnection,
+        delay: float,
+        pending: set[asyncio.Task[None]],
+    ) -> None:
+        if self.step is None:
+            return
+        task = asyncio.create_task(self._attempt_later(socket, self.step, delay))
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    async def _attempt_later(
+        self, socket: websockets.ClientConnection, step: dict[str, object], delay: float
+    ) -> None:
+        await asyncio.sleep(max(0.0, delay))
+        await self.unpaused.wait()
+        if step is not self.step:
+            return  # superseded (a reconnect brought the step again)
+        right = self.rng.random() < self.settings.accuracy
+        value = self.key.step_answer(step, right, self.rng)
+        self.attempt_sent_at = time.monotonic()
+        self.stats.attempts_sent += 1
+        with contextlib.suppress(websockets.ConnectionClosed):  # the session reconnects
+            await socket.send(
+                json.dumps({"type": "answer", "question": _int(step.get("index")), "value": value})
+            )
+
+    # ---- the quiz ------------------------------------------------------------------------
 
     def _on_error(self, message: dict[str, object]) -> None:
         code = str(message.get("code"))
@@ -164,6 +366,10 @@ class SimulatedPlayer:
         self.sent_at[index] = time.time()
         self.stats.answers_sent += 1
         await socket.send(json.dumps({"type": "answer", "question": index, "value": value}))
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 async def run_bots(

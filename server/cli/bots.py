@@ -1,4 +1,4 @@
-"""`quizkiosk bots`: simulated players for rehearsals and load tests."""
+"""`quizkiosk bots`: simulated players for rehearsals and load tests (quiz or case race)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,16 @@ from server.config import default_banks_dir
 
 
 def register(commands: Any) -> None:
-    bots = commands.add_parser("bots", help="join simulated players to a game")
+    bots = commands.add_parser("bots", help="join simulated players to a game or a case race")
     bots.add_argument("--url", required=True, help="server address, e.g. http://127.0.0.1:8000")
     bots.add_argument("--pin", required=True)
     bots.add_argument("--players", type=int, default=10)
-    bots.add_argument("--accuracy", type=float, default=0.7, help="share of right answers, 0–1")
+    bots.add_argument(
+        "--accuracy",
+        type=float,
+        default=0.7,
+        help="share of right answers (in a race: of attempts), 0–1",
+    )
     bots.add_argument("--think", default="1.5-6", help="think time range in seconds, e.g. 1.5-6")
     bots.add_argument("--name-prefix", default="Bot")
     bots.add_argument("--seed", type=int, default=1)
@@ -32,7 +37,7 @@ def register(commands: Any) -> None:
     bots.add_argument(
         "--timings",
         action="store_true",
-        help="include per-question arrival times and ack latencies in the summary",
+        help="include per-question (race: per-step) arrival times and ack latencies in the summary",
     )
     bots.set_defaults(handler=run)
 

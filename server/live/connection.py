@@ -1,17 +1,25 @@
-"""One WebSocket connection with a bounded send queue.
+"""One WebSocket connection with a bounded send queue and no task of its own when idle.
 
-Broadcasts put the same pre-encoded frame into every queue without waiting; a
-writer task drains each queue.  A client too slow to drain its queue is
-disconnected (it may resume) rather than slowing the game for everyone.
-Every way a connection ends sends a close frame with a documented code
-(docs/protocol.md), so a client always knows whether to come back.
+A broadcast hands the same pre-encoded frame to every connection without waiting.
+When nothing is queued for a connection, its frame is written at once: the send
+coroutine is driven by hand, and with a socket that is not backed up it finishes
+without ever suspending (the ASGI send path only waits when the socket's buffer is
+full). Only a connection that is backed up gets a task, which finishes the write and
+drains its queue, then ends. So 2,000 idle players hold no 2,000 writer tasks, and a
+question reaches them without 2,000 task wake-ups.
+
+A client too slow to drain its queue is disconnected (it may resume) rather than
+slowing the game for everyone. Every way a connection ends sends a close frame with a
+documented code (docs/protocol.md), so a client always knows whether to come back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from server.protocol import (
     CLOSE_ENDED,
@@ -23,9 +31,6 @@ from server.protocol import (
     CLOSE_TOO_MANY_SOCKETS,
     CLOSE_TOO_SLOW,
 )
-
-SEND_QUEUE_LIMIT = 256
-DRAIN_SECONDS = 1.0
 
 __all__ = [
     "CLOSE_ENDED",
@@ -39,7 +44,10 @@ __all__ = [
     "Connection",
 ]
 
-SendText = Callable[[str], Awaitable[None]]
+SEND_QUEUE_LIMIT = 256
+DRAIN_SECONDS = 1.0
+
+SendText = Callable[[str], Coroutine[Any, Any, None]]
 Close = Callable[[int, str], Awaitable[None]]
 
 
@@ -49,21 +57,58 @@ class Connection:
     ) -> None:
         self._send_text = send_text
         self._close = close
-        self._queue: asyncio.Queue[str] = asyncio.Queue(queue_limit)
-        self._writer = asyncio.create_task(self._write_loop())
+        self._limit = queue_limit
+        self._queue: deque[str] = deque()
+        self._writer: asyncio.Task[None] | None = None  # only while backed up
+        self._idle = asyncio.Event()
+        self._idle.set()
         self._closing: asyncio.Task[None] | None = None
         self.closed = False
         self.close_code: int | None = None
 
     def send(self, frame: str) -> None:
-        """Queue a frame without waiting; drops the connection (the client may resume)
-        if its queue is full."""
+        """Write `frame` now if nothing is waiting, else queue it; never waits.
+
+        Drops the connection (the client may resume) if its queue is full.
+        """
         if self.closed:
             return
+        if self._writer is not None:
+            if len(self._queue) >= self._limit:
+                self.close_soon(CLOSE_TOO_SLOW, "too slow to receive; reconnect to resume")
+                return
+            self._queue.append(frame)
+            return
+        self._write_now(frame)
+
+    def _write_now(self, frame: str) -> None:
+        coroutine = self._send_text(frame)
         try:
-            self._queue.put_nowait(frame)
-        except asyncio.QueueFull:
-            self.close_soon(CLOSE_TOO_SLOW, "too slow to receive; reconnect to resume")
+            waiting_on = coroutine.send(None)
+        except StopIteration:
+            return  # written without suspending: the usual case
+        except Exception:
+            self.closed = True  # the socket is gone; the receive loop will notice
+            return
+        # The socket's buffer is full: finish this write, then the queue, in a task.
+        self._idle.clear()
+        self._writer = asyncio.get_running_loop().create_task(self._finish(coroutine, waiting_on))
+
+    async def _finish(self, coroutine: Coroutine[Any, Any, None], waiting_on: Any) -> None:
+        try:
+            await _resume(coroutine, waiting_on)
+            # Queued frames go out even once a close is under way (the "kicked" notice
+            # before the close frame); `closed` only stops new frames being taken.
+            while self._queue:
+                await self._send_text(self._queue.popleft())
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self.closed = True  # the socket is gone
+        finally:
+            self._writer = None
+            self._queue.clear()
+            self._idle.set()
 
     def close_soon(self, code: int, reason: str) -> None:
         """Send what is queued (briefly), then close with `code`. Idempotent."""
@@ -81,23 +126,40 @@ class Connection:
             await self._closing
 
     async def _drain_then_close(self, code: int, reason: str) -> None:
-        # Let already-queued frames (e.g. the "kicked" notice) go out first, briefly.
-        if code != CLOSE_TOO_SLOW and not self._writer.done():
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._queue.join(), timeout=DRAIN_SECONDS)
-        self._writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await self._writer
+        # Let already-queued frames (e.g. the "kicked" notice) go out first, briefly;
+        # a client that is too slow is not waited for.
+        writer = self._writer
+        if writer is not None:
+            if code != CLOSE_TOO_SLOW:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(self._idle.wait()), DRAIN_SECONDS)
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await writer
         with contextlib.suppress(Exception):
             await self._close(code, reason)
 
-    async def _write_loop(self) -> None:
-        while True:
-            frame = await self._queue.get()
-            try:
-                await self._send_text(frame)
-            except Exception:
-                self.closed = True
-                return
-            finally:
-                self._queue.task_done()
+
+async def _resume(coroutine: Coroutine[Any, Any, None], waiting_on: Any) -> None:
+    """Run a coroutine that was started by hand and suspended, to its end.
+
+    It yielded what it waits for (an asyncio future, or None for a bare yield); once
+    that is done it is resumed with `send(None)`, exactly as an asyncio task would.
+    """
+    while True:
+        try:
+            if waiting_on is None:
+                await asyncio.sleep(0)
+            else:
+                # Taken over from the coroutine, as a task does: it marked the future
+                # "blocking" when it yielded it, and awaiting it again needs the mark off.
+                waiting_on._asyncio_future_blocking = False
+                with contextlib.suppress(Exception):
+                    await waiting_on  # the coroutine reads the outcome itself
+        except asyncio.CancelledError:
+            coroutine.close()
+            raise
+        try:
+            waiting_on = coroutine.send(None)
+        except StopIteration:
+            return

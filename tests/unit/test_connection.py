@@ -95,3 +95,48 @@ def test_a_client_that_is_gone_is_closed_without_waiting_for_its_queue() -> None
         assert closed == [CLOSE_NORMAL]
 
     asyncio.run(main())
+
+
+def test_an_idle_connection_writes_at_once_without_a_task() -> None:
+    async def main() -> None:
+        sent: list[str] = []
+
+        async def send_text(frame: str) -> None:
+            sent.append(frame)
+
+        async def close(code: int, reason: str) -> None:
+            return None
+
+        connection = Connection(send_text, close)
+        tasks_before = len(asyncio.all_tasks())
+        connection.send("now")
+        assert sent == ["now"]  # before any await: no task, no queue
+        assert len(asyncio.all_tasks()) == tasks_before
+
+    asyncio.run(main())
+
+
+def test_a_backed_up_socket_finishes_in_order_then_goes_back_to_writing_at_once() -> None:
+    async def main() -> None:
+        sent: list[str] = []
+        writable = asyncio.Event()
+
+        async def send_text(frame: str) -> None:
+            await writable.wait()  # like uvicorn's send while the buffer is full
+            sent.append(frame)
+
+        async def close(code: int, reason: str) -> None:
+            return None
+
+        connection = Connection(send_text, close)
+        for n in range(5):
+            connection.send(f"f{n}")
+        await asyncio.sleep(0.01)
+        assert sent == []
+        writable.set()
+        await asyncio.sleep(0.01)
+        assert sent == ["f0", "f1", "f2", "f3", "f4"]
+        connection.send("f5")
+        assert sent[-1] == "f5"  # idle again: written at once
+
+    asyncio.run(main())
