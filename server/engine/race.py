@@ -19,10 +19,9 @@ Outcome. The rules (docs/case-race.md):
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
-from enum import StrEnum
 
-from server.banks.model import Bank, CaseScenario
+from server.banks.model import Bank
+from server.engine import race_present
 from server.engine.answers import InvalidAnswer, check_answer
 from server.engine.commands import (
     Command,
@@ -48,12 +47,11 @@ from server.engine.game import (
     ParticipantJoined,
 )
 from server.engine.players import JoinRefused, Player, clean_display_text
+from server.engine.race_model import Placing, RacePhase, RaceStepPlan, Runner
 from server.engine.roster import Roster
 from server.engine.settings import RaceSettings
 from server.engine.views import (
-    PlayedQuestion,
     plan_question,
-    public_question,
     texts,
     to_bank_answer,
 )
@@ -82,57 +80,7 @@ from server.protocol import (
 
 TRACK_EVERY = 0.5  # seconds between track updates to the projector, at most
 LOBBY_COUNT_EVERY = 1.0
-TRACK_LANES = 12  # participants drawn as lanes; the rest are in the histogram
-PODIUM_SIZE = 3
 MAX_TEAM_NAME = 40
-
-
-class RacePhase(StrEnum):
-    LOBBY = "lobby"
-    RACE = "race"
-    ENDED = "ended"
-
-
-@dataclass(frozen=True, slots=True)
-class RaceStepPlan:
-    index: int  # in the race, from 0
-    case_number: int  # from 1
-    case: CaseScenario
-    step_in_case: int  # from 1
-    played: PlayedQuestion
-
-
-@dataclass(slots=True)
-class Runner:
-    """One participant's progress."""
-
-    player_id: str
-    started_at: float  # race time (seconds of race clock) when they got step 1
-    step: int = 0  # the next step to answer; == number of steps done
-    attempts: dict[int, int] = field(default_factory=dict)
-    first_try: int = 0
-    locked_until: float = 0.0  # race time
-    finished_at: float | None = None  # race time
-    last_correct_at: float | None = None  # race time
-
-    def steps_attempted(self) -> int:
-        return len(self.attempts)
-
-    def accuracy(self) -> float:
-        tried = self.steps_attempted()
-        return self.first_try / tried if tried else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Placing:
-    player_id: str
-    name: str
-    rank: int
-    finished: bool
-    steps: int
-    time_ms: int | None  # finishers: their race time
-    first_try: int
-    team: str | None
 
 
 class RaceGame:
@@ -392,7 +340,7 @@ class RaceGame:
             Send(
                 EVERYONE,
                 RaceOver(
-                    [_placing_json(p) for p in placings[:PODIUM_SIZE]],
+                    [race_present.placing_json(p) for p in placings[: race_present.PODIUM_SIZE]],
                     count,
                     self.team_standings(now),
                 ),
@@ -510,209 +458,31 @@ class RaceGame:
         self._track_changed(now)
         return Outcome(outputs, changed=True)
 
-    # ---- what people see ---------------------------------------------------------------
-
-    def _step_message(self, plan: RaceStepPlan, runner: Runner, now: float) -> RaceStep:
-        payload = public_question(plan.played, len(self.steps), True)
-        choices = payload.get("choices")
-        case = plan.case
-        locked = max(0.0, runner.locked_until - self.race_time(now)) if runner.player_id else 0.0
-        return RaceStep(
-            index=plan.index,
-            total=len(self.steps),
-            case={
-                "id": case.id,
-                "number": plan.case_number,
-                "of": self.case_count,
-                "title": texts(case.title),
-                "story": texts(case.story),
-                "steps": len(case.steps),
-                "step": plan.step_in_case,
-            },
-            kind=plan.played.question.type,
-            text=texts(plan.played.question.text),
-            image=plan.played.question.image,
-            attempts=runner.attempts.get(plan.index, 0),
-            locked_ms=round(locked * 1000),
-            choices=choices if isinstance(choices, list) else None,
-        )
-
-    def _finished_message(self, runner: Runner, now: float) -> RaceFinished:
-        placing = next(p for p in self.placings(now) if p.player_id == runner.player_id)
-        steps = len(self.steps)
-        return RaceFinished(
-            time_ms=placing.time_ms or 0,
-            rank=placing.rank,
-            players=len(self.runners),
-            steps=steps,
-            first_try=runner.first_try,
-            first_try_accuracy=round(runner.first_try / steps, 3),
-        )
+    # ---- what people see (server.engine.race_present) ---------------------------------
 
     def placings(self, now: float) -> list[Placing]:
-        """Everyone's place now (see the module docstring for the order)."""
-        rows = []
-        for runner in self.runners.values():
-            player = self.roster.players.get(runner.player_id)
-            if player is None:
-                continue
-            if runner.finished_at is not None:
-                time_ms = round((runner.finished_at - runner.started_at) * 1000)
-                key: tuple[object, ...] = (0, time_ms)
-            else:
-                time_ms = None
-                last = runner.last_correct_at
-                # Times compare to the millisecond, on the participant's own clock: the
-                # same numbers the archive keeps (race_ms), so a report can rank again.
-                last_ms = round((last - runner.started_at) * 1000) if last is not None else 10**12
-                key = (1, -runner.step, -round(runner.accuracy(), 6), last_ms)
-            rows.append((key, player.order, runner, player, time_ms))
-        rows.sort(key=lambda row: (row[0], row[1]))
-        placings: list[Placing] = []
-        previous: tuple[object, ...] | None = None
-        rank = 0
-        for position, (key, _, runner, player, time_ms) in enumerate(rows, start=1):
-            if key != previous:
-                rank, previous = position, key
-            placings.append(
-                Placing(
-                    player.id,
-                    player.name,
-                    rank,
-                    runner.finished_at is not None,
-                    runner.step,
-                    time_ms,
-                    runner.first_try,
-                    self.teams.get(player.id),
-                )
-            )
-        return placings
+        return race_present.placings(self, now)
 
     def team_standings(self, now: float) -> list[Json]:
-        """Teams by: all members finished (by the last one's time), then mean steps done."""
-        if self.settings.teams == "none":
-            return []
-        members: dict[str, list[Runner]] = {}
-        for player_id, team in self.teams.items():
-            runner = self.runners.get(player_id)
-            player = self.roster.players.get(player_id)
-            if runner is not None and player is not None and not player.left:
-                members.setdefault(team, []).append(runner)
-        rows = []
-        for team, runners in members.items():
-            done = all(r.finished_at is not None for r in runners)
-            progress = sum(r.step for r in runners) / len(runners)
-            last = max((r.finished_at or 0.0) - r.started_at for r in runners) if done else None
-            rows.append(
-                (0 if done else 1, last or 0.0, -progress, team, len(runners), progress, done)
-            )
-        rows.sort()
-        return [
-            {
-                "rank": place,
-                "name": team,
-                "members": size,
-                "progress": round(progress, 2),
-                "finished": done or self.phase == RacePhase.ENDED,
-                "all_finished": done,
-            }
-            for place, (_, _, _, team, size, progress, done) in enumerate(rows, start=1)
-        ]
+        return race_present.team_standings(self, now)
 
     def track(self, now: float) -> RaceTrack:
-        placings = self.placings(now)
-        histogram = [0] * (len(self.steps) + 1)
-        for runner in self.runners.values():
-            histogram[runner.step] += 1
-        finishers = sorted(
-            (p for p in placings if p.finished), key=lambda p: (p.time_ms or 0, p.rank)
-        )
-        hardest = None
-        if self.wrong_first:
-            index = max(self.wrong_first, key=lambda i: (self.wrong_first[i], -i))
-            plan = self.steps[index]
-            hardest = {
-                "index": index,
-                "case": texts(plan.case.title),
-                "step": plan.step_in_case,
-                "text": texts(plan.played.question.text),
-                "wrong_first": self.wrong_first[index],
-            }
-        return RaceTrack(
-            remaining_ms=round(self.remaining(now) * 1000),
-            paused=self.paused_at is not None,
-            total=len(self.steps),
-            participants=len(placings),
-            lanes=[_placing_json(p) for p in placings[:TRACK_LANES]],
-            histogram=histogram,
-            finishers=[_placing_json(p) for p in finishers[:PODIUM_SIZE]],
-            hardest=hardest,
-            teams=self.team_standings(now),
-        )
+        return race_present.track(self, now)
 
     def summary(self) -> Json:
-        return {
-            "mode": self.mode,
-            "total": len(self.steps),
-            "cases": [
-                {"id": s.case.id, "title": texts(s.case.title), "steps": len(s.case.steps)}
-                for s in self.steps
-                if s.step_in_case == 1
-            ],
-            "phase": self.phase.value,
-            "locked": self.locked,
-            "settings": self.settings.model_dump(),
-        }
+        return race_present.summary(self)
 
     def player_screen(self, player_id: str, now: float) -> Json:
-        screen: Json = {
-            "phase": self.phase.value,
-            "players": self.player_count,
-            "remaining_ms": round(self.remaining(now) * 1000),
-            "paused": self.paused_at is not None,
-        }
-        runner = self.runners.get(player_id)
-        if runner is not None:
-            screen["step"] = runner.step
-            if runner.finished_at is not None:
-                screen["finished"] = self._finished_message(runner, now).wire()
-            elif self.phase == RacePhase.RACE:
-                screen["race_step"] = self._step_message(
-                    self.steps[runner.step], runner, now
-                ).wire()
-        if self.phase == RacePhase.ENDED:
-            placings = self.placings(now)
-            screen["top"] = [_placing_json(p) for p in placings[:PODIUM_SIZE]]
-            mine = next((p for p in placings if p.player_id == player_id), None)
-            if mine is not None:
-                screen["rank"] = RaceRank(
-                    mine.rank,
-                    len(placings),
-                    mine.finished,
-                    mine.steps,
-                    mine.time_ms,
-                    mine.first_try,
-                ).wire()
-        return screen
+        return race_present.player_screen(self, player_id, now)
 
     def host_screen(self, now: float) -> Json:
-        screen: Json = {
-            "phase": self.phase.value,
-            "players": self.player_count,
-            "remaining_ms": round(self.remaining(now) * 1000),
-            "paused": self.paused_at is not None,
-            "track": self.track(now).wire(),
-            "player_list": [
-                {
-                    "id": p.id,
-                    "name": p.name,
-                    "connected": p.connected,
-                    "team": self.teams.get(p.id),
-                }
-                for p in self.roster.present()
-            ],
-        }
-        return screen
+        return race_present.host_screen(self, now)
+
+    def _step_message(self, plan: RaceStepPlan, runner: Runner, now: float) -> RaceStep:
+        return race_present.step_message(self, plan, runner, now)
+
+    def _finished_message(self, runner: Runner, now: float) -> RaceFinished:
+        return race_present.finished_message(self, runner, now)
 
     def open_question_for(self, player_id: str, now: float) -> RaceStep | None:
         runner = self.runners.get(player_id)
@@ -733,16 +503,3 @@ class RaceGame:
     def forget_connections(self) -> None:
         for player in self.roster.players.values():
             player.connected = False
-
-
-def _placing_json(placing: Placing) -> Json:
-    return {
-        "id": placing.player_id,
-        "name": placing.name,
-        "rank": placing.rank,
-        "finished": placing.finished,
-        "steps": placing.steps,
-        "time_ms": placing.time_ms,
-        "first_try": placing.first_try,
-        "team": placing.team,
-    }
