@@ -3,6 +3,10 @@
 Every client message is one JSON object with a `type`.  Decoding never raises
 anything but `ProtocolError`, whose `code` and `message` go back to the client;
 the connection and the game carry on.
+
+Why one long module: the design asks for every wire message, both ways, in one place
+(docs/protocol.md follows it message by message), so that the server, the docs and
+outside clients agree on one list.
 """
 
 from __future__ import annotations

@@ -5,6 +5,11 @@ command (server.engine.commands) and returns an Outcome of typed messages and
 archive facts (built by server.engine.quiz_present). The methods it calls (join,
 answer, host commands, tick) return the internal events of
 server.engine.quiz_events; unit tests drive them directly too.
+
+Why one long module: the quiz's rules live in one state machine whose phases share
+the open question, the players and the cached rankings; split apart, every rule would
+need a second file open to be read. Its events, messages and screens are already
+elsewhere (quiz_events, quiz_present), as are question types and scoring.
 """
 
 from __future__ import annotations
