@@ -33,11 +33,7 @@ from server.engine.commands import (
 from server.engine.game import CommandRefused, Outcome
 from server.engine.players import (
     JoinRefused,
-    Player,
     Standing,
-    clean_name,
-    clean_optional,
-    name_key,
     rank_players,
 )
 from server.engine.questions import type_of
@@ -70,6 +66,7 @@ from server.engine.quiz_present import (
     question_message,
     summary,
 )
+from server.engine.roster import Roster
 from server.engine.scoring import award
 from server.engine.settings import GameSettings
 from server.engine.views import (
@@ -150,17 +147,12 @@ class QuizGame:
         ]
         self.phase = Phase.LOBBY
         self.locked = False
-        self.players: dict[str, Player] = {}
-        self._names: set[str] = set()
-        self._staff_ids: set[str] = set()
-        self._banned_names: set[str] = set()
-        self._banned_staff_ids: set[str] = set()
-        self.kicked: set[str] = set()
+        self.roster = Roster(settings.require_staff_id, settings.require_department)
+        self.players = self.roster.players  # the same dict: who is in the game
+        self.kicked = self.roster.kicked
         self.current: _OpenQuestion | None = None
         self.started_at: float | None = None
         self.ended_at: float | None = None
-        self._join_order = 0
-        self._present_count = 0  # players in the game who have not left
         # Cached rankings (see standings()): bumped when scores or players change.
         self._version = 0
         self._roster_version = 0
@@ -185,7 +177,7 @@ class QuizGame:
     @property
     def present_count(self) -> int:
         """Players in the game now (joined, not kicked, not left)."""
-        return self._present_count
+        return self.roster.present_count
 
     def standings(self) -> list[Standing]:
         """Everyone ranked now; computed once per change of scores or players, so a
@@ -279,32 +271,10 @@ class QuizGame:
             raise JoinRefused("game_ended", "this game has ended")
         if self.locked:
             raise JoinRefused("lobby_locked", "the host has locked this game")
-        clean = clean_name(name)
-        key = name_key(clean)
-        if key in self._banned_names:
-            raise JoinRefused("kicked", "you were removed from this game by the host")
-        if key in self._names:
-            raise JoinRefused("name_taken", "this name is already taken in this game")
-        staff = clean_optional(
-            staff_id, "staff_id_required", "staff ID", self.settings.require_staff_id
-        )
-        dept = clean_optional(
-            department, "department_required", "department", self.settings.require_department
-        )
-        if staff and name_key(staff) in self._banned_staff_ids:
-            raise JoinRefused("kicked", "you were removed from this game by the host")
-        if staff and name_key(staff) in self._staff_ids:
-            raise JoinRefused("staff_id_taken", "this staff ID is already in this game")
-        self._join_order += 1
-        player = Player(player_id, clean, staff, dept, now, self._join_order, token_hash=token_hash)
-        self.players[player_id] = player
+        player = self.roster.add(player_id, name, staff_id, department, now, token_hash)
         self._players_changed()
-        self._present_count += 1
         if self.current is not None and not self.current.closed:
             self.current.waiting.add(player_id)
-        self._names.add(key)
-        if staff:
-            self._staff_ids.add(name_key(staff))
         return [Joined(player)]
 
     def set_connected(self, player_id: str, connected: bool, now: float) -> list[Event]:
@@ -313,11 +283,8 @@ class QuizGame:
         player = self.players.get(player_id)
         if player is None:
             return []
-        changed = player.connected != connected
-        player.connected = connected
-        if connected and player.left:
-            player.left = False
-            self._present_count += 1
+        changed, returned = self.roster.set_connected(player_id, connected)
+        if returned:
             current = self.current
             if current is not None and not current.closed and player_id not in current.answers:
                 current.waiting.add(player_id)
@@ -326,12 +293,8 @@ class QuizGame:
 
     def leave(self, player_id: str, now: float) -> list[Event]:
         """The player left on purpose: they keep their results and are no longer waited for."""
-        player = self.players.get(player_id)
-        if player is None or player.left:
+        if self.roster.leave(player_id) is None:
             return []
-        player.left = True
-        player.connected = False
-        self._present_count -= 1
         if self.current is not None:
             self.current.waiting.discard(player_id)
         events: list[Event] = [Left(player_id, kicked=False)]
@@ -398,21 +361,10 @@ class QuizGame:
         if self.phase == Phase.ENDED:
             # The final standings are written: nobody leaves them afterwards.
             raise CommandRefused("game_ended", "the game has ended")
-        player = self.players.pop(player_id, None)
-        if player is None:
-            raise CommandRefused("unknown_player", "no such player in this game")
+        self.roster.kick(player_id)  # CommandRefused if unknown
         self._players_changed()
-        self.kicked.add(player_id)
-        if not player.left:
-            self._present_count -= 1
         if self.current is not None:
             self.current.waiting.discard(player_id)
-        key = name_key(player.name)
-        self._names.discard(key)
-        self._banned_names.add(key)
-        if player.staff_id:
-            self._staff_ids.discard(name_key(player.staff_id))
-            self._banned_staff_ids.add(name_key(player.staff_id))
         events: list[Event] = [Left(player_id, kicked=True)]
         if self.phase == Phase.QUESTION:
             events.append(self._count())
@@ -585,7 +537,7 @@ class QuizGame:
 
     @property
     def player_count(self) -> int:
-        return self._present_count
+        return self.roster.present_count
 
     def summary(self) -> Json:
         return summary(self)
@@ -638,7 +590,7 @@ class QuizGame:
     def _count(self) -> AnsweredCount:
         current = self.current
         answered = len(current.answers) if current else 0
-        expected = answered + len(current.waiting) if current else self._present_count
+        expected = answered + len(current.waiting) if current else self.roster.present_count
         return AnsweredCount(answered, expected)
 
     def _maybe_close_when_all_answered(self, now: float) -> list[Event]:

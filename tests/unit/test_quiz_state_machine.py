@@ -196,11 +196,11 @@ def fingerprint(game: QuizGame) -> tuple[object, dict[str, bool]]:
         players,
         tuple(sorted(game.kicked)),
         current,
-        tuple(sorted(game._names)),
-        tuple(sorted(game._staff_ids)),
-        tuple(sorted(game._banned_names)),
-        tuple(sorted(game._banned_staff_ids)),
-        game._join_order,
+        tuple(sorted(game.roster._names)),
+        tuple(sorted(game.roster._staff_ids)),
+        tuple(sorted(game.roster._banned_names)),
+        tuple(sorted(game.roster._banned_staff_ids)),
+        game.roster._join_order,
     )
     return core, {p.id: p.connected for p in game.players.values()}
 
