@@ -5,8 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
-from server.cli import banks, bots, serve, trainers
+from server.cli import banks, bots, doctor, serve, trainers
+
+
+def installed_version() -> str:
+    try:
+        return version("quizkiosk")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,8 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="quizkiosk",
         description="DMED Quiz Kiosk: live quizzes and case races for DMED training.",
     )
+    parser.add_argument("--version", action="version", version=f"quizkiosk {installed_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     banks.register(commands)
+    doctor.register(commands)
     serve.register(commands)
     trainers.register(commands)
     bots.register(commands)

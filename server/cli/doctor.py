@@ -1,0 +1,139 @@
+"""`quizkiosk doctor`: check what a seminar needs, and say what is wrong in plain words.
+
+Each check prints one line: OK, WARN or FAIL, what was checked, and what to do.
+The exit code is 1 if anything failed (warnings alone do not fail).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from server.banks.loader import load_banks
+from server.config import default_banks_dir, default_data_dir
+
+EARLIEST_SANE_CLOCK = 1_735_689_600  # 2025-01-01: a clock before this is unset
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    level: str  # "OK", "WARN", "FAIL"
+    what: str
+    advice: str = ""
+
+    def line(self) -> str:
+        return f"{self.level:<4}  {self.what}" + (f" — {self.advice}" if self.advice else "")
+
+
+def register(commands: Any) -> None:
+    doctor = commands.add_parser("doctor", help="check this computer is ready for a seminar")
+    doctor.add_argument("--port", type=int, default=8000, help="the port `serve` will use")
+    doctor.add_argument("--data-dir", type=Path, default=None)
+    doctor.add_argument("--banks", type=Path, default=None)
+    doctor.set_defaults(handler=run_doctor)
+
+
+def check_port(port: int, host: str = "0.0.0.0") -> Finding:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return Finding(
+                "FAIL",
+                f"port {port} is in use",
+                "close the other program (or another quizkiosk), or use --port 8080",
+            )
+    return Finding("OK", f"port {port} is free")
+
+
+def check_lan(addresses: list[str]) -> Finding:
+    lan = [a for a in addresses if a != "127.0.0.1"]
+    if not lan:
+        return Finding(
+            "WARN",
+            "no network address found besides this computer itself",
+            "connect the laptop to the clinic Wi-Fi or LAN; phones cannot reach it now",
+        )
+    shown = ", ".join(f"http://{a}:<port>/join" for a in lan[:3])
+    return Finding(
+        "OK",
+        f"phones on the same network can open {shown}",
+        "if they cannot: allow Python through the firewall (Windows asks at the first "
+        "start: tick 'Private networks') and turn off 'client isolation' on the Wi-Fi",
+    )
+
+
+def check_data_dir(folder: Path) -> Finding:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-", delete=True) as probe:
+            probe.write(b"ok")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as error:
+        return Finding(
+            "FAIL",
+            f"cannot write to the data folder {folder}: {error.strerror}",
+            "use --data-dir with a folder you can write to",
+        )
+    return Finding("OK", f"data folder {folder} is writable")
+
+
+def check_banks(folder: Path) -> Finding:
+    catalog = load_banks([folder])
+    errors = [p for p in catalog.problems if p.severity == "error"]
+    count = len(catalog.banks)
+    if count == 0:
+        return Finding("FAIL", f"no question bank loads from {folder}", "check the folder")
+    if errors:
+        return Finding(
+            "WARN",
+            f"{count} banks load, {len(errors)} problems",
+            "run `quizkiosk banks check` to see them",
+        )
+    return Finding("OK", f"{count} question banks load with no errors")
+
+
+def check_clock(now: float) -> Finding:
+    if now < EARLIEST_SANE_CLOCK:
+        return Finding(
+            "FAIL",
+            "the computer's clock is wrong (before 2025)",
+            "set the date and time: deadlines and results use this clock",
+        )
+    return Finding(
+        "OK", "the clock looks right: " + time.strftime("%Y-%m-%d %H:%M", time.localtime(now))
+    )
+
+
+def run_checks(
+    port: int, data_dir: Path, banks_dir: Path, addresses: Callable[[], list[str]]
+) -> list[Finding]:
+    return [
+        check_port(port),
+        check_lan(addresses()),
+        check_data_dir(data_dir),
+        check_banks(banks_dir),
+        check_clock(time.time()),
+    ]
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    from server.cli.serve import lan_addresses
+
+    findings = run_checks(
+        args.port,
+        args.data_dir or default_data_dir(),
+        args.banks or default_banks_dir(),
+        lan_addresses,
+    )
+    for finding in findings:
+        print(finding.line())
+    return 1 if any(f.level == "FAIL" for f in findings) else 0

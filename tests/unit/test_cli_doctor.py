@@ -1,0 +1,60 @@
+"""`quizkiosk doctor` and `--version`: plain words for what a seminar needs."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from server.banks.loader import BUNDLED_BANKS_DIR
+from server.cli import main
+from server.cli.doctor import (
+    check_banks,
+    check_clock,
+    check_data_dir,
+    check_lan,
+    check_port,
+    run_checks,
+)
+
+
+def test_a_port_in_use_is_a_failure_with_advice() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        finding = check_port(port, "127.0.0.1")
+    assert finding.level == "FAIL" and "--port" in finding.advice
+    assert check_port(port, "127.0.0.1").level == "OK"  # freed again
+
+
+def test_no_lan_address_is_a_warning_and_a_lan_address_names_the_join_page() -> None:
+    assert check_lan(["127.0.0.1"]).level == "WARN"
+    found = check_lan(["192.168.1.20", "127.0.0.1"])
+    assert found.level == "OK" and "http://192.168.1.20:<port>/join" in found.what
+    assert "firewall" in found.advice
+
+
+def test_an_unwritable_data_folder_fails(tmp_path: Path) -> None:
+    assert check_data_dir(tmp_path / "new").level == "OK"
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert check_data_dir(blocker / "inside").level == "FAIL"
+
+
+def test_banks_and_clock() -> None:
+    assert check_banks(BUNDLED_BANKS_DIR).level == "OK"
+    assert check_clock(0.0).level == "FAIL"
+    assert check_clock(1_800_000_000.0).level == "OK"
+
+
+def test_doctor_runs_every_check_and_the_version_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings = run_checks(0, tmp_path, BUNDLED_BANKS_DIR, lambda: ["10.0.0.5", "127.0.0.1"])
+    assert [f.level for f in findings] == ["OK", "OK", "OK", "OK", "OK"]
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.startswith("quizkiosk ")
