@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from starlette.websockets import WebSocket
 
 from server.engine.commands import Command, HostAction, KickPlayer, LockLobby, SetTeam
@@ -75,7 +73,7 @@ async def serve_host(websocket: WebSocket, state: AppState, connection: Connecti
                 send_error(connection, error.code, error.message, **error.extra)
                 continue
             if isinstance(message, Ping):
-                connection.send(encode_message(Pong(time.time())))
+                connection.send(encode_message(Pong(state.registry.clock.now())))
             elif isinstance(message, HostHello):
                 actor = await hello(state, connection, message, actor)
             elif actor is None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from starlette.websockets import WebSocket
 
 from server.engine.commands import JoinGame, LeaveGame, SubmitAnswer
@@ -51,7 +49,7 @@ class PlayerLink:
     ) -> bool:
         """Handle one message; False ends the connection."""
         if isinstance(message, Ping):
-            self.connection.send(encode_message(Pong(time.time())))
+            self.connection.send(encode_message(Pong(self.state.registry.clock.now())))
         elif isinstance(message, Join):
             await self.join(message)
         elif isinstance(message, Resume):
