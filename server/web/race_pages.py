@@ -17,7 +17,13 @@ from starlette.routing import BaseRoute, Route
 from server.banks.model import Bank
 from server.engine.settings import RaceSettings
 from server.web.auth import current_trainer, read_form, state_of
+from server.web.i18n import N_
 from server.web.trainer_pages import _bank_page, _message, _to_login
+
+# The msgids the bank page shows for a form it refuses (RaceFormError).
+NO_CASE = N_("Choose at least one case for the race.")
+UNKNOWN_CASE = N_("There is no such case in this bank.")
+BAD_NUMBERS = N_("The race time must be 1 to 120 minutes and the penalty 0 to 120 seconds.")
 
 RACE_CHECKBOXES = (
     ("race_require_staff_id", "require_staff_id"),
@@ -34,16 +40,14 @@ def race_settings_from_form(form: FormData, bank: Bank) -> RaceSettings:
     chosen = [str(value) for value in form.getlist("case_id")]
     order = [case.id for case in bank.cases]
     if not chosen:
-        raise RaceFormError("Choose at least one case for the race.")
+        raise RaceFormError(NO_CASE)
     if any(case_id not in order for case_id in chosen):
-        raise RaceFormError("There is no such case in this bank.")
+        raise RaceFormError(UNKNOWN_CASE)
     try:
         minutes = int(str(form.get("race_minutes") or "15"))
         penalty = int(str(form.get("penalty_seconds") or "10"))
     except ValueError as error:
-        raise RaceFormError(
-            "The race time must be 1 to 120 minutes and the penalty 0 to 120 seconds."
-        ) from error
+        raise RaceFormError(BAD_NUMBERS) from error
     try:
         return RaceSettings.model_validate(
             {
@@ -55,9 +59,7 @@ def race_settings_from_form(form: FormData, bank: Bank) -> RaceSettings:
             }
         )
     except ValidationError as error:
-        raise RaceFormError(
-            "The race time must be 1 to 120 minutes and the penalty 0 to 120 seconds."
-        ) from error
+        raise RaceFormError(BAD_NUMBERS) from error
 
 
 async def start_race(request: Request) -> Response:

@@ -56,6 +56,25 @@ KIND_LABELS = {
     "typed": N_("Typed answer"),
     "poll": N_("Poll (not scored)"),
 }
+# The case race form (POST /console/races, server/web/race_pages.py).
+TEAM_CHOICES = (
+    ("none", N_("No teams"), N_("Everyone races for themselves.")),
+    (
+        "department",
+        N_("Teams by department"),
+        N_("Each player gives a department when joining; it is their team."),
+    ),
+    (
+        "host",
+        N_("Teams set by you"),
+        N_("In the lobby, click a name on the big screen to put that player in a team."),
+    ),
+)
+RACE_CHECKBOXES = (
+    ("race_require_staff_id", N_("Ask each player for a staff ID")),
+    ("race_require_department", N_("Ask each player for a department")),
+    ("race_shuffle_options", N_("Shuffle the answer options")),
+)
 CHECKBOXES = (
     ("require_staff_id", N_("Ask each player for a staff ID")),
     ("require_department", N_("Ask each player for a department")),
@@ -205,6 +224,7 @@ class GameView:
     phase: str
     players: int
     created_at: float
+    mode: str = "quiz"  # "quiz" or "race"
 
 
 def game_view(actor: GameActor, lang: str) -> GameView:
@@ -216,6 +236,7 @@ def game_view(actor: GameActor, lang: str) -> GameView:
         phase=actor.phase,
         players=actor.player_count,
         created_at=actor.info.created_at,
+        mode=actor.info.mode,
     )
 
 
@@ -265,6 +286,36 @@ async def console_page(request: Request) -> Response:
     return _render(request, "trainer_console.html", trainer=trainer, banks=banks, games=games)
 
 
+def _is_race_form(form: FormData | None) -> bool:
+    """The bank page's "Start a case race" form (POST /console/races), not the quiz's."""
+    return form is not None and ("race_minutes" in form or "case_id" in form)
+
+
+@dataclass(frozen=True)
+class RaceCaseChoice:
+    id: str
+    title: str
+    steps: int
+    chosen: bool
+
+
+def _race_form(bank: Bank, lang: str, form: FormData | None) -> dict[str, Any]:
+    """What the "Start a case race" form shows: every case (all chosen at first), the
+    race time, the penalty, teams and the checkboxes, as posted after an error."""
+    posted = form if _is_race_form(form) else None
+    chosen = {str(value) for value in posted.getlist("case_id")} if posted else None
+    cases = [
+        RaceCaseChoice(c.id, c.title.get(lang), len(c.steps), chosen is None or c.id in chosen)
+        for c in bank.cases
+    ]
+    values = {"race_minutes": "15", "penalty_seconds": "10", "teams": "none"}
+    if posted is not None:
+        values.update({k: str(v) for k, v in posted.items() if isinstance(v, str)})
+    else:
+        values["race_shuffle_options"] = "on"
+    return {"cases": cases, "fields": values}
+
+
 def _form_values(form: FormData | None) -> dict[str, str]:
     defaults = {"scoring": "speed", "time_mode": "bank", "time_per_question": "20"}
     if form is None:
@@ -282,6 +333,7 @@ def _bank_page(
     form: FormData | None = None,
 ) -> Response:
     lang = choose_language(request)
+    race_error = _is_race_form(form)
     return _render(
         request,
         "trainer_bank.html",
@@ -291,10 +343,14 @@ def _bank_page(
         questions=[question_view(bank, n, q, lang) for n, q in enumerate(bank.questions, 1)],
         cases=[case_view(bank, c, lang) for c in bank.cases],
         quality=quality_of_bank(state_of(request).catalog.banks.values(), bank.id),
-        values=_form_values(form),
+        values=_form_values(None if race_error else form),
         scoring_choices=SCORING_CHOICES,
         checkboxes=CHECKBOXES,
-        error=error,
+        error=None if race_error else error,
+        race=_race_form(bank, lang, form),
+        race_error=error if race_error else None,
+        team_choices=TEAM_CHOICES,
+        race_checkboxes=RACE_CHECKBOXES,
         # After a failed POST the language switch must lead back to the bank page.
         switch_path=f"/console/banks/{bank.id}" if request.method == "POST" else None,
     )
@@ -407,6 +463,8 @@ async def _host_page(request: Request, template: str) -> Response:
         )
     if not may_control(trainer, actor.info.owner):
         return _not_owner(request, trainer)
+    if actor.info.mode == "race":
+        template = RACE_TEMPLATES.get(template, template)
     lang = choose_language(request)
     join_url = state.join_url(actor.info.pin)
     config = {
@@ -434,6 +492,13 @@ async def projector_page(request: Request) -> Response:
 
 async def remote_page(request: Request) -> Response:
     return await _host_page(request, "host_remote.html")
+
+
+# A case race has pages of its own (the race track instead of questions).
+RACE_TEMPLATES = {
+    "host_projector.html": "host_race.html",
+    "host_remote.html": "host_remote_race.html",
+}
 
 
 def qr_svg(data: str) -> bytes:

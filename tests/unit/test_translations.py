@@ -324,8 +324,11 @@ for (const lang of {json.dumps(list(LANGUAGES))}) {{
 out.nothing = [1, 2].map((n) => pluralForm({{}}, "one", "many", n));
 console.log(JSON.stringify(out));
 """
+    # A file, not `node -e`: the catalogues are longer than one command-line argument may be.
+    checker = tmp_path / "check.mjs"
+    checker.write_text(script, encoding="utf-8")
     result = subprocess.run(
-        [node, "--input-type=module", "-e", script],
+        [node, str(checker)],
         capture_output=True,
         text=True,
         check=True,

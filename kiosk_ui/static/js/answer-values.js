@@ -12,6 +12,8 @@
  *   instructionFor(kind), keyHintFor(kind): msgids
  */
 
+import { N_ } from "./i18n.js";
+
 export function choices(q) {
   return q && Array.isArray(q.choices) ? q.choices : [];
 }
@@ -71,22 +73,22 @@ export function keyIndex(event) {
 export function instructionFor(kind) {
   switch (kind) {
     case "multi":
-      return "Choose all the right answers, then press Send.";
+      return N_("Choose all the right answers, then press Send.");
     case "truefalse":
-      return "True or false?";
+      return N_("True or false?");
     case "order":
-      return "Tap the steps in the right order, starting with the first.";
+      return N_("Tap the steps in the right order, starting with the first.");
     case "typed":
-      return "Type your answer, then press Send.";
+      return N_("Type your answer, then press Send.");
     case "poll":
-      return "Choose one. There is no wrong answer.";
+      return N_("Choose one. There is no wrong answer.");
     default:
-      return "Choose one answer.";
+      return N_("Choose one answer.");
   }
 }
 
 export function keyHintFor(kind) {
-  if (kind === "truefalse") return "Keys: 1 or A = True, 2 or B = False, then Enter.";
-  if (kind === "order") return "Keys: press the step letters in order, Backspace to undo, Enter to send.";
-  return "Keys: 1–6 or A–F to choose, Enter to send.";
+  if (kind === "truefalse") return N_("Keys: 1 or A = True, 2 or B = False, then Enter.");
+  if (kind === "order") return N_("Keys: press the step letters in order, Backspace to undo, Enter to send.");
+  return N_("Keys: 1–6 or A–F to choose, Enter to send.");
 }

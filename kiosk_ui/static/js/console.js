@@ -1,5 +1,6 @@
 // Trainer console pages: sign-in and setup forms posted with fetch() (so errors show
-// as translated text on the page), confirmations (dialogs.js), and the start-quiz form.
+// as translated text on the page), confirmations (dialogs.js), and the bank page's forms
+// that start a live quiz or a case race.
 
 import { confirmDialog } from "./dialogs.js";
 
@@ -129,8 +130,34 @@ function wireStartForm() {
   });
 }
 
+/** "Start a case race" (POST /console/races): one click, one race; an error it came back with
+ *  (the page is drawn again with it) is brought into view. */
+function wireRaceForm() {
+  const form = $("race-form");
+  if (!form) return;
+  const button = $("start-race");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (form.dataset.sending === "yes") return;
+    form.dataset.sending = "yes";
+    button.setAttribute("aria-busy", "true");
+    await freshCsrf(form);
+    form.submit();
+  });
+  window.addEventListener("pageshow", () => {
+    form.dataset.sending = "";
+    button.removeAttribute("aria-busy");
+  });
+  const error = $("race-error");
+  if (error) {
+    error.scrollIntoView({ block: "center" });
+    error.focus({ preventScroll: true });
+  }
+}
+
 for (const form of document.querySelectorAll("form[data-fetch-form]")) {
   form.addEventListener("submit", submitWithFetch);
 }
 wireConfirmations();
 wireStartForm();
+wireRaceForm();

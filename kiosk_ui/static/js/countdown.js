@@ -9,6 +9,7 @@
  *   fractionLeft(ms, limitMs) -> 0..1 for the bar or ring
  *   armedWarnings(remainingMs) / warningsDue(leftMs, said): the "10 seconds left" and
  *   "5 seconds left" announcements, each said once per question (not when already past it).
+ *   formatClock(ms) -> "14:05" (minutes:seconds, rounded up like secondsShown), "1:02:03" from an hour
  */
 
 export const WARNING_MARKS = [10, 5];
@@ -58,4 +59,14 @@ export function warningsDue(leftMs, said) {
     }
   }
   return due;
+}
+
+/** A clock face for a longer time (the case race): "m:ss", or "h:mm:ss" from an hour on. */
+export function formatClock(ms) {
+  const total = secondsShown(ms);
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const two = (n) => (n < 10 ? "0" : "") + n;
+  return hours > 0 ? hours + ":" + two(minutes) + ":" + two(seconds) : minutes + ":" + two(seconds);
 }

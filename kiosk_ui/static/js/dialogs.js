@@ -7,6 +7,8 @@
  *       page (the projector: Space means "next" again); needs watchPointer() called at start
  *   watchPointer()   follows whether the last input was a pointer or a key
  *   confirmDialog(text, {dialog, textEl, cancel})  other elements (tests pass stand-ins)
+ *   await formDialog(dialog, {focus}) -> the value of the button that closed a <dialog> holding a
+ *       <form method="dialog"> ("" for Escape); `focus`: the element to start in
  *
  * Without <dialog> support (or without the dialog on the page) window.confirm() asks instead.
  */
@@ -43,5 +45,24 @@ export function confirmDialog(text, options) {
     dialog.addEventListener("close", onClose);
     dialog.showModal();
     if (cancel) cancel.focus();
+  });
+}
+
+export function formDialog(dialog, options) {
+  const given = options || {};
+  if (!dialog || typeof dialog.showModal !== "function") return Promise.resolve("");
+  return new Promise((resolve) => {
+    dialog.returnValue = "";
+    const onClose = () => {
+      if (dialog.open) return;
+      dialog.removeEventListener("close", onClose);
+      if (given.releaseFocus && usingPointer && document.activeElement instanceof HTMLElement) {
+        document.activeElement.blur();
+      }
+      resolve(dialog.returnValue || "");
+    };
+    dialog.addEventListener("close", onClose);
+    dialog.showModal();
+    if (given.focus) given.focus.focus();
   });
 }

@@ -2,7 +2,8 @@
  * host-commands.js: what the host's buttons and keys send on /ws/host, and the toast that
  * shows a refused command.
  *
- *   sendNext(), togglePause(), toggleLock(), closeQuestion(), endGame(), kick(player)
+ *   sendNext(), togglePause(), toggleLock(), closeQuestion(), endGame(), kick(player),
+ *   setTeam(player, team) (a case race: sendNext starts it, togglePause pauses it)
  *   showError(code, message), nextRefused()
  *
  * A "next" waits for the screen it asked for (3 s at most): a double press must not skip a
@@ -11,18 +12,20 @@
  */
 
 import { confirmDialog } from "./dialogs.js";
-import { t } from "./i18n.js";
+import { N_, t } from "./i18n.js";
 import { $, LIVE_PHASES, game, session } from "./host-state.js";
 
 const ERRORS = {
-  wrong_phase: "That cannot be done at this moment of the game.",
-  already_paused: "The countdown is already paused.",
-  not_paused: "The countdown is not paused.",
-  unknown_player: "This player has already left the game.",
-  game_ended: "The game has ended.",
+  wrong_phase: N_("That cannot be done at this moment of the game."),
+  already_paused: N_("The countdown is already paused."),
+  not_paused: N_("The countdown is not paused."),
+  unknown_player: N_("This player has already left the game."),
+  game_ended: N_("The game has ended."),
   bad_host_token: "This game is no longer running on the server.",
-  rate_limited: "Too many clicks at once. Wait a second and try again.",
-  not_connected: "Not connected to the server. Wait until the status shows Connected.",
+  no_teams: N_("This race has no teams set by the host."),
+  invalid_team: N_("That team name cannot be used. Use up to 40 letters and digits."),
+  rate_limited: N_("Too many clicks at once. Wait a second and try again."),
+  not_connected: N_("Not connected to the server. Wait until the status shows Connected."),
 };
 
 let toastTimer = 0;
@@ -53,7 +56,19 @@ export function nextRefused() {
   nextPending = null;
 }
 
+/** A case race's "start" went out a moment ago (the next race_track is the start). */
+export function startSent() {
+  return !!nextPending && nextPending.phase === "lobby" && performance.now() < nextPending.until;
+}
+
 export function sendNext() {
+  if (game.mode === "race") {
+    // A race has one step for the host: start it (it runs by itself after that).
+    if (game.phase === "lobby" && !(nextPending && performance.now() < nextPending.until)) {
+      if (command({ type: "start", phase: "lobby" })) nextPending = { phase: "lobby", index: -1, until: performance.now() + 3000 };
+    }
+    return;
+  }
   if (!LIVE_PHASES.includes(game.phase)) return;
   const index = game.question ? game.question.index : -1;
   const pending = nextPending;
@@ -64,7 +79,7 @@ export function sendNext() {
 }
 
 export function togglePause() {
-  if (game.phase !== "question") return;
+  if (game.phase !== (game.mode === "race" ? "race" : "question")) return;
   command({ type: game.paused ? "resume" : "pause" });
 }
 
@@ -79,9 +94,17 @@ export function closeQuestion() {
 
 export async function endGame() {
   if (game.phase === "ended" || game.phase === "gone") return;
-  if (await confirmDialog(t("End the quiz now for everyone? The final results will be shown."), { releaseFocus: true })) {
+  const question = game.mode === "race"
+    ? t("End the race now for everyone? Everyone stops where they are and the results are shown.")
+    : t("End the quiz now for everyone? The final results will be shown.");
+  if (await confirmDialog(question, { releaseFocus: true })) {
     command({ type: "end" });
   }
+}
+
+/** A case race with teams set by the host: put a player in a team ("" takes them out). */
+export function setTeam(player, team) {
+  return command({ type: "team", player_id: player.id, team: team });
 }
 
 export async function kick(player) {

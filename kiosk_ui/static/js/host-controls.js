@@ -28,7 +28,7 @@ function releaseFocusAfterClick(event) {
 
 function onKey(event) {
   if (event.altKey || event.ctrlKey || event.metaKey) return;
-  if ($("confirm-dialog").open) return;
+  if (document.querySelector("dialog[open]")) return; // the dialog has the keys
   const target = event.target;
   if (target.closest && target.closest("input, textarea, select")) return;
   const onControl = target.closest && target.closest("button, a");
@@ -64,7 +64,8 @@ function fadeWhenIdle() {
   document.addEventListener("fullscreenchange", wake);
 }
 
-export function wireProjector() {
+/** `onResize`: what fits the screens again when the window changes (the quiz's by default). */
+export function wireProjector(onResize = fitCurrentScreen) {
   $("host-controls").addEventListener("click", releaseFocusAfterClick);
   $("next-button").addEventListener("click", sendNext);
   $("pause-toggle").addEventListener("click", togglePause);
@@ -82,5 +83,5 @@ export function wireProjector() {
   });
   document.addEventListener("keydown", onKey);
   fadeWhenIdle();
-  window.addEventListener("resize", fitCurrentScreen);
+  window.addEventListener("resize", onResize);
 }

@@ -12,7 +12,7 @@
 import { announce } from "./announce.js";
 import { el } from "./dom.js";
 import { OPTION_LETTERS, optionMark, shapeClass } from "./glyphs.js";
-import { localized, t } from "./i18n.js";
+import { formatNumber, localized, N_, t, tn } from "./i18n.js";
 import { fractionLeft, secondsShown, warningsDue } from "./countdown.js";
 import { chartRows } from "./reveal-rows.js";
 import {
@@ -31,12 +31,12 @@ const GROWS = ["question", "reveal"];
 const RING_RADIUS = 44; // r of #timer-ring in the template
 
 const KIND_HINTS = {
-  single: "Choose one answer.",
-  multi: "Choose every right answer.",
-  truefalse: "True or false?",
-  order: "Put the steps in the right order.",
+  single: N_("Choose one answer."),
+  multi: N_("Choose every right answer."),
+  truefalse: N_("True or false?"),
+  order: N_("Put the steps in the right order."),
   typed: "Type the answer on your phone.",
-  poll: "Poll: there is no wrong answer.",
+  poll: N_("Poll: there is no wrong answer."),
 };
 
 export function screenFor(phase) {
@@ -95,12 +95,13 @@ export const projector = {
 
   renderCounts() {
     markOverflow();
-    $("bar-players").textContent = t("Players: %(count)s", { count: game.playerCount });
+    $("bar-players").textContent = tn("%(num)s player", "%(num)s players", game.playerCount);
     $("joined-count").textContent = String(game.playerCount);
     $("lobby-empty").hidden = game.playerCount > 0;
     $("kick-hint").hidden = game.playerCount === 0;
     $("answered-count").textContent = String(game.answered);
     $("answered-expected").textContent = String(Math.max(game.expected, game.answered));
+    $("answered-label").textContent = tn("answer", "answers", game.answered);
   },
 
   tick() {
@@ -117,7 +118,7 @@ export const projector = {
     timer.classList.toggle("paused", game.paused);
     $("timer-paused").hidden = !game.paused;
     if (!game.paused) {
-      for (const mark of warningsDue(left, game.said)) announce(t("%(seconds)s seconds left", { seconds: mark }));
+      for (const mark of warningsDue(left, game.said)) announce(tn("%(num)s second left", "%(num)s seconds left", mark));
     }
   },
 };
@@ -161,7 +162,7 @@ function renderQuestion() {
   const q = game.question;
   if (!q) return;
   $("q-number").textContent = questionNumber(q.index);
-  const hint = q.kind === "typed" ? "" : t(KIND_HINTS[q.kind] || "");
+  const hint = q.kind === "typed" || !KIND_HINTS[q.kind] ? "" : t(KIND_HINTS[q.kind]);
   const kind = q.points === 0 && q.kind !== "poll" ? `${hint} ${t("(not scored)")}`.trim() : hint;
   $("q-kind").textContent = q.points === 2 ? `${kind} ${t("Double points!")}` : kind;
   $("q-text").textContent = localized(q.text);
@@ -196,7 +197,7 @@ function renderReveal() {
   $("reveal-text").textContent = question ? localized(question.text) : "";
   $("reveal-summary").textContent = reveal.kind === "poll"
     ? t("Answers: %(count)s", { count: reveal.answered })
-    : t("Right: %(right)s of %(answered)s answers", { right: reveal.correct_count, answered: reveal.answered });
+    : tn("Right: %(right)s of %(num)s answer", "Right: %(right)s of %(num)s answers", reveal.answered, { right: reveal.correct_count });
   const chart = $("reveal-chart");
   chart.replaceChildren();
   chart.dataset.kind = reveal.kind;
@@ -229,7 +230,7 @@ function chartRow(row, kind, most) {
   const right = row.correct && kind !== "poll";
   if (right) mark.append(el("span", "check", "✓"), el("span", "visually-hidden", t("right answer")));
   item.append(mark);
-  item.setAttribute("aria-label", t("%(label)s: %(count)s answers", { label: `${row.letter} ${row.label}`.trim(), count: row.count })
+  item.setAttribute("aria-label", tn("%(label)s: %(num)s answer", "%(label)s: %(num)s answers", row.count, { label: `${row.letter} ${row.label}`.trim() })
     + (right ? `, ${t("right answer")}` : ""));
   return item;
 }
@@ -262,7 +263,7 @@ function renderRevealExtra(reveal, question) {
 
 function renderLeaderboard() {
   const board = game.board || { top: [], players: 0 };
-  $("leaderboard-sub").textContent = t("Top %(shown)s of %(players)s players", { shown: board.top.length, players: board.players });
+  $("leaderboard-sub").textContent = tn("Top %(shown)s of %(num)s player", "Top %(shown)s of %(num)s players", board.players, { shown: board.top.length });
   const list = $("leaderboard-list");
   list.replaceChildren();
   for (const entry of board.top) {
@@ -287,7 +288,7 @@ function renderPodium() {
     place.dataset.testid = "podium-place";
     place.dataset.rank = String(entry.rank);
     const who = el("div", "podium-who");
-    who.append(el("span", "podium-name", entry.name), el("span", "podium-score", t("%(score)s points", { score: entry.score })));
+    who.append(el("span", "podium-name", entry.name), el("span", "podium-score", tn("%(num)s point", "%(num)s points", entry.score, { num: formatNumber(entry.score) })));
     const block = el("div", "podium-block");
     block.append(el("span", "podium-rank", entry.rank), el("span", "visually-hidden", places[entry.rank - 1] || ""));
     place.append(who, block);

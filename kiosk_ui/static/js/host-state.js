@@ -9,7 +9,7 @@
  *   reload during the reveal still shows the option texts.
  */
 
-import { t } from "./i18n.js";
+import { N_, t } from "./i18n.js";
 import { armedWarnings, createCountdown } from "./countdown.js";
 
 export const $ = (id) => document.getElementById(id);
@@ -20,6 +20,7 @@ export const isRemote = document.body.classList.contains("remote");
 export const LIVE_PHASES = ["lobby", "question", "reveal", "leaderboard", "podium"];
 
 export const game = {
+  mode: "quiz", // "race" on a case race's pages (host-race.js)
   phase: "loading",
   total: config.total || 0,
   locked: false,
@@ -33,6 +34,11 @@ export const game = {
   expected: 0,
   reveal: null,
   board: null,
+  // a case race (host-race-messages.js)
+  settings: null, // host_welcome.game.settings: time_limit, penalty, teams, …
+  cases: [], // host_welcome.game.cases: [{id, title, steps}]
+  track: null, // the last race_track
+  over: null, // race_over
 };
 
 export const session = { live: null, view: null };
@@ -100,14 +106,15 @@ export function nextLabel() {
 }
 
 const PHASE_LABELS = {
-  loading: "Connecting…",
-  lobby: "Waiting for players",
-  question: "Question open",
-  reveal: "Answer shown",
-  leaderboard: "Leaderboard",
-  podium: "Final results",
-  ended: "Ended",
-  gone: "Game not found",
+  loading: N_("Connecting…"),
+  lobby: N_("Waiting for players"),
+  question: N_("Question open"),
+  reveal: N_("Answer shown"),
+  leaderboard: N_("Leaderboard"),
+  podium: N_("Final results"),
+  race: N_("Race on"),
+  ended: N_("Ended"),
+  gone: N_("Game not found"),
 };
 
 export function phaseLabel(phase) {

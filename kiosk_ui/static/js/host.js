@@ -16,7 +16,7 @@
  */
 
 import { watchPointer } from "./dialogs.js";
-import { loadLanguage } from "./i18n.js";
+import { loadLanguage, N_ } from "./i18n.js";
 import { PROTOCOL_VERSION, connectLive } from "./live-socket.js";
 import { $, config, isRemote, session } from "./host-state.js";
 import { onMessage } from "./host-messages.js";
@@ -38,7 +38,7 @@ async function main() {
     path: "/ws/host",
     status: $("connection-status"),
     readyType: "host_welcome",
-    texts: { reconnecting: "Connection lost. Reconnecting…" },
+    texts: { reconnecting: N_("Connection lost. Reconnecting…") },
     onStatus(state) {
       document.body.dataset.connection = state;
     },

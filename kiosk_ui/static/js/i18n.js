@@ -5,12 +5,21 @@
  *   await loadLanguage(lang);  currentLanguage();
  *   t("Place %(rank)s of %(players)s", {rank: 3, players: 20})   // Python-style %(name)s;
  *       an argument that is not given stays visible as %(name)s rather than vanishing
+ *   tn("%(num)s player", "%(num)s players", 22, args)   the plural form for n (plural.js), filled
+ *       with {num: n, ...args} (args.num may replace n's text, e.g. by formatNumber(n))
+ *   N_("msgid")                 marks a msgid used later through a variable (returns it as is), so
+ *       `pybabel extract` finds it where it is written
  *   format(text, args)          the same substitution on any text (pure)
  *   localized({uz, ru, en})     a bank text in the current language, else Uzbek, else any
  *   formatNumber(12345)         12,345 in English; 12 345 in Uzbek and Russian
  *   setText(el, msgid, args) / setLocalized(el, texts): set textContent AND remember it, so
  *   applyTranslations(root) can redo every remembered text (also data-i18n="msgid" and
  *   data-i18n-aria-label / -placeholder / -title attributes written in templates).
+ *   setText(el, make) with a function instead of a msgid: the text is make() and is made again
+ *   on a language switch; that is how a count with a noun is set, since its form depends on
+ *   the language: setCount(el, () => tn("of %(num)s player", "of %(num)s players", n)).
+ *   Write the tn() call inside setCount(), or in a function defined outside setText(): pybabel
+ *   does not look into the arguments of setText() for other markers.
  *   await switchLanguage(lang): cookie qk_lang (a year), catalogue, <html lang>, re-render, listeners.
  *   onLanguage(fn): called after each switch.  wireLanguageSwitch(): makes base.html's language
  *   links switch in place (no reload, the WebSocket stays up) and translates the base header.
@@ -18,10 +27,16 @@
  * Nothing here touches the page when the module is imported, so the pure parts run under node.
  */
 
+import { pluralForm } from "./plural.js";
+
 export const LANGUAGES = ["uz", "ru", "en"];
 
 const i18n = { lang: "", catalog: {}, listeners: [] };
 const remembered = new WeakMap(); // element -> bank texts {uz, ru, en}
+const makers = new WeakMap(); // element -> the function that makes its text (counts)
+
+/** Marks a msgid for `pybabel extract` where it is written; t() translates it later. */
+export const N_ = (s) => s;
 
 export function currentLanguage() {
   if (!i18n.lang) {
@@ -58,6 +73,11 @@ export function t(msgid, args) {
   return format((i18n.catalog && i18n.catalog[msgid]) || msgid, args);
 }
 
+/** The plural form of a text with a count n, translated and filled with {num: n, ...args}. */
+export function tn(singular, plural, n, args) {
+  return format(pluralForm(i18n.catalog, singular, plural, n), Object.assign({ num: n }, args));
+}
+
 export function localized(texts) {
   if (texts === null || texts === undefined) return "";
   if (typeof texts === "string") return texts;
@@ -79,6 +99,15 @@ export function formatNumber(value, lang) {
 }
 
 export function setText(el, msgid, args) {
+  if (typeof msgid === "function") {
+    delete el.dataset.i18n;
+    delete el.dataset.i18nArgs;
+    makers.set(el, msgid);
+    el.dataset.i18nMade = "";
+    el.textContent = msgid();
+    return el;
+  }
+  forgetMaker(el);
   el.dataset.i18n = msgid;
   if (args) el.dataset.i18nArgs = JSON.stringify(args);
   else delete el.dataset.i18nArgs;
@@ -86,11 +115,24 @@ export function setText(el, msgid, args) {
   return el;
 }
 
+/** setText(el, make) under a name pybabel does not treat as a marker: tn() inside is found. */
+export function setCount(el, make) {
+  return setText(el, make);
+}
+
+function forgetMaker(el) {
+  if (el.dataset.i18nMade !== undefined) {
+    delete el.dataset.i18nMade;
+    makers.delete(el);
+  }
+}
+
 /** Empty an element set with setText, so a language switch leaves it empty. */
 export function clearText(el) {
   el.textContent = "";
   delete el.dataset.i18n;
   delete el.dataset.i18nArgs;
+  forgetMaker(el);
   return el;
 }
 
@@ -127,6 +169,9 @@ export function applyTranslations(root) {
   }
   scope.querySelectorAll("[data-loc]").forEach((el) => {
     if (remembered.has(el)) el.textContent = localized(remembered.get(el));
+  });
+  scope.querySelectorAll("[data-i18n-made]").forEach((el) => {
+    if (makers.has(el)) el.textContent = makers.get(el)();
   });
 }
 

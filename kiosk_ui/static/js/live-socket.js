@@ -22,7 +22,7 @@
  * closeAction(code), after the table in docs/protocol.md "Limits and errors".
  */
 
-import { setText } from "./i18n.js";
+import { N_, setText } from "./i18n.js";
 
 export const PROTOCOL_VERSION = 1; // what the pages speak; the server refuses any other
 
@@ -43,10 +43,10 @@ export const STOP_CODES = [CLOSE.ENDED, CLOSE.KICKED, CLOSE.REPLACED];
 /** The status texts (msgids) by what is going on; a page may word some its own way (option texts). */
 export const STATUS_TEXTS = {
   connecting: "Connecting…",
-  online: "Connected",
-  reconnecting: "No connection. Reconnecting…",
-  restarting: "The server is restarting. Reconnecting…",
-  stopped: "Disconnected",
+  online: N_("Connected"),
+  reconnecting: N_("No connection. Reconnecting…"),
+  restarting: N_("The server is restarting. Reconnecting…"),
+  stopped: N_("Disconnected"),
 };
 
 /**

@@ -8,7 +8,9 @@
  * answer value is answer-values.js.
  *
  * An answer is `pending` until the server's answer_ack; without an ack it is sent again every
- * 5 s while the question is open (a repeat only gets the same ack).
+ * 5 s while the question is open (a repeat only gets the same ack). A case race step is
+ * the same widgets (player-race.js): its answer waits for attempt_result and is never
+ * repeated by itself, since a repeat would count as another attempt.
  *
  *   renderQuestion(), drawOrder(), updateSendState(), locked()
  *   resendPending(), stopRetrying(), answerRefused(error)
@@ -18,7 +20,7 @@
 
 import { clear, h } from "./dom.js";
 import { announce } from "./announce.js";
-import { clearText, setLocalized, setText, t } from "./i18n.js";
+import { clearText, N_, setLocalized, setText, t } from "./i18n.js";
 import {
   answerValue,
   choices,
@@ -195,12 +197,12 @@ function renderOrder(area, actions) {
       "div",
       { class: "order-bar" },
       h("h2", { class: "order-heading", i18n: "Your order" }),
-      h("button", { type: "button", id: "order-undo", class: "secondary small", "data-testid": "order-undo", i18n: "Undo", onclick: undoStep }),
-      h("button", { type: "button", id: "order-clear", class: "secondary small", "data-testid": "order-clear", i18n: "Start again", onclick: clearSelection }),
+      h("button", { type: "button", id: "order-undo", class: "secondary small", "data-testid": "order-undo", i18n: N_("Undo"), onclick: undoStep }),
+      h("button", { type: "button", id: "order-clear", class: "secondary small", "data-testid": "order-clear", i18n: N_("Start again"), onclick: clearSelection }),
     ),
   );
   area.appendChild(placed);
-  area.appendChild(h("h2", { class: "order-heading", id: "order-pool-heading", i18n: "Steps to place" }));
+  area.appendChild(h("h2", { class: "order-heading", id: "order-pool-heading", i18n: N_("Steps to place") }));
   area.appendChild(pool);
   actions.appendChild(sendButton());
   drawOrder();
@@ -223,7 +225,7 @@ export function drawOrder() {
         "button",
         { type: "button", class: optionClass(index) + " placed", "data-option": index, onclick: () => unplaceStep(index) },
         optionFace(index, all[index], showText),
-        h("span", { class: "visually-hidden", i18n: "(tap to take back)" }),
+        h("span", { class: "visually-hidden", i18n: N_("(tap to take back)") }),
       ),
     );
     wireDrag(item, position);
@@ -235,7 +237,7 @@ export function drawOrder() {
         "li",
         { class: "order-item empty", "aria-hidden": "true" },
         h("span", { class: "order-number" }, String(S.sel.order.length + 1)),
-        h("span", { class: "order-next", i18n: S.sel.order.length ? "Tap the next step" : "Tap the first step" }),
+        h("span", { class: "order-next", i18n: S.sel.order.length ? N_("Tap the next step") : N_("Tap the first step") }),
       ),
     );
   }
@@ -298,6 +300,10 @@ function wireDrag(item, position) {
 // ---- picking and sending ----
 
 export function locked() {
+  if (S.mode === "race") {
+    // A race step: one attempt at a time, not while paused, and not during a penalty.
+    return !!S.pending || S.timeUp || S.phase !== "race" || S.race.paused || S.race.penalty;
+  }
   return !!S.pending || !!S.answered || S.timeUp || S.phase !== "question";
 }
 
@@ -373,7 +379,8 @@ export function updateSendState() {
 function sendAnswer(value) {
   const q = S.question;
   if (!q || locked()) return;
-  S.pending = { index: q.index, value: value, sentAt: Date.now() };
+  // attempts: a race step's tries before this one (a resume tells whether it was recorded).
+  S.pending = { index: q.index, value: value, sentAt: Date.now(), attempts: q.attempts || 0 };
   updateSendState();
   $("screen-question").classList.add("sending");
   if (session.live.isOpen()) session.live.send({ type: "answer", question: q.index, value: value });

@@ -5,6 +5,7 @@
  *   optionFace(index, texts, showText, withKey), optionClass(index), answerChips(q, value, labelMsgid)
  */
 
+import { N_ } from "./i18n.js";
 import { h } from "./dom.js";
 import { letterClass, optionBadge, optionLetter } from "./glyphs.js";
 import { choices, hasChoiceText } from "./answer-values.js";
@@ -14,7 +15,7 @@ export function optionFace(index, texts, showText, withKey) {
   const letter = optionLetter(index);
   const face = [optionBadge(index)];
   if (showText && texts) {
-    face.push(h("span", { class: "visually-hidden", i18n: ["Option %(letter)s:", { letter: letter }] }));
+    face.push(h("span", { class: "visually-hidden", i18n: [N_("Option %(letter)s:"), { letter: letter }] }));
     face.push(h("span", { class: "opt-text", loc: texts }));
   } else {
     face.push(h("span", { class: "visually-hidden", i18n: ["Option %(letter)s", { letter: letter }] }));

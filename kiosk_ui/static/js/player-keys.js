@@ -1,7 +1,7 @@
 /**
  * player-keys.js: answering with the keyboard (mostly the shared PC): 1–6 or A–F pick an
  * option (true/false: 1/A true, 2/B false), Enter sends, Backspace undoes the last ordering
- * step, Escape clears.
+ * step, Escape clears. On a case race's result screen Enter goes on.
  *
  *   onKey(event): the document's keydown listener
  */
@@ -14,6 +14,16 @@ export function onKey(event) {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const target = event.target;
   const typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable);
+  if (!typing && S.screen === "race-result" && event.key === "Enter") {
+    // A case race's result: Enter goes on (next step, or try again once the wait is over).
+    const next = $("race-continue");
+    if (target && target.tagName === "BUTTON") return; // the focused button gets its own click
+    if (next && !next.disabled) {
+      event.preventDefault();
+      next.click();
+    }
+    return;
+  }
   if (typing || S.screen !== "question" || !S.question || locked()) return;
   const q = S.question;
   if (event.key === "Enter") {

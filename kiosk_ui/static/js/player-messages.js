@@ -3,16 +3,17 @@
  * each (re)connect and close. The server decides the screen: every (re)connect sends `resume`
  * with the saved token and the `welcome.screen` it answers with is drawn as-is, so a reload or
  * a Wi-Fi drop lands back on the current question with the score intact. An answer sent while
- * offline is re-sent after the resume if the server has not recorded it.
+ * offline is re-sent after the resume if the server has not recorded it. A case race
+ * (welcome.game.mode "race") is drawn by player-race.js.
  *
  *   onOpen(), onClose(event), onMessage(message): the connectLive callbacks
  */
 
 import { announce } from "./announce.js";
-import { localized, setLocalized, t } from "./i18n.js";
+import { localized, N_, setLocalized, t } from "./i18n.js";
 import { CLOSE } from "./live-socket.js";
 import { instructionFor } from "./answer-values.js";
-import { $, ERRORS, PC, PROTOCOL, S, session, tokens } from "./player-state.js";
+import { $, ERRORS, PC, PROTOCOL, S, freshRace, session, tokens } from "./player-state.js";
 import { show, showAlert, showLobby, showNotice, updateBar } from "./player-screens.js";
 import { forgetPlace, joinError, rememberProfile, showJoin } from "./player-join.js";
 import {
@@ -35,6 +36,19 @@ import {
   verdictAnnouncement,
 } from "./player-results.js";
 import { resetForNextPerson } from "./player-pc.js";
+import {
+  applyRaceWelcome,
+  onAttemptResult,
+  onRaceFinished,
+  onRaceOver,
+  onRaceRank,
+  onRaceStep,
+  racePaused,
+  raceRefused,
+  raceResumed,
+  stopRace,
+} from "./player-race.js";
+import { useRaceLayout } from "./player-race-screens.js";
 
 export function onOpen() {
   if (S.token) {
@@ -50,7 +64,7 @@ export function onClose(event) {
     return false;
   }
   if (event.code === CLOSE.REPLACED) {
-    showNotice("Opened somewhere else", "This game was opened in another tab or on another device.", "Use it here", () => {
+    showNotice(N_("Opened somewhere else"), N_("This game was opened in another tab or on another device."), N_("Use it here"), () => {
       session.live.restart();
       show("connecting");
     });
@@ -80,6 +94,12 @@ const HANDLERS = {
   player_left: onCount,
   kicked: showKicked,
   error: onError,
+  // case race (player-race.js)
+  race_step: onRaceStep,
+  attempt_result: onAttemptResult,
+  race_finished: onRaceFinished,
+  race_over: onRaceOver,
+  race_rank: onRaceRank,
 };
 
 export function onMessage(m) {
@@ -99,9 +119,12 @@ function onWelcome(m) {
     S.board = null;
     S.correctCount = null;
     S.finalAnnounced = false;
+    stopRace();
+    S.race = freshRace();
   }
   S.player = m.player;
   S.game = m.game;
+  S.mode = m.game.mode === "race" ? "race" : "quiz";
   S.pin = m.game.pin;
   S.token = m.resume_token;
   S.ended = m.game.phase === "ended";
@@ -116,7 +139,11 @@ function onWelcome(m) {
   }
   $("lobby-name").textContent = S.player.name;
   setLocalized($("lobby-game-title"), S.game.title);
-  applyScreen(m.screen || {});
+  if (S.mode === "race") applyRaceWelcome(m.screen || {});
+  else {
+    useRaceLayout(false);
+    applyScreen(m.screen || {});
+  }
   if (fresh) announce(t("You're in! Wait for the host to start the game."));
 }
 
@@ -217,15 +244,19 @@ function onAck(m) {
 }
 
 function onPaused(m) {
-  if (S.phase !== "question") return;
+  if (S.mode === "race") return racePaused(m);
+  if (S.phase !== "question") return undefined;
   startTimer(m.remaining_ms, true);
   announce(t("Paused by the host"));
+  return undefined;
 }
 
 function onResumed(m) {
-  if (S.phase !== "question") return;
+  if (S.mode === "race") return raceResumed(m);
+  if (S.phase !== "question") return undefined;
   startTimer(m.remaining_ms, false);
   announce(t("The game goes on"));
+  return undefined;
 }
 
 function onReveal(m) {
@@ -296,10 +327,11 @@ function onEnded(m) {
 function showKicked() {
   stopRetrying();
   stopTimer();
+  stopRace();
   forgetPlace();
   if (session.live) session.live.close();
   S.need = { staff: false, department: false };
-  showNotice("Removed from the game", ERRORS.kicked, PC ? "Next person" : "Back to the start", () => {
+  showNotice(N_("Removed from the game"), ERRORS.kicked, PC ? "Next person" : N_("Back to the start"), () => {
     if (PC) resetForNextPerson();
     else {
       session.live.restart();
@@ -313,7 +345,9 @@ function onError(m) {
   const wait = { seconds: Math.ceil(Number(m.retry_after) || 60) };
   if (S.joining && !S.token) return joinError(m.code, wait);
   if (m.code === "kicked") return showKicked();
-  if (typeof m.question === "number" || m.code === "not_saved") return answerRefused(m);
+  if (typeof m.question === "number" || m.code === "not_saved") {
+    return S.mode === "race" ? raceRefused(m) : answerRefused(m);
+  }
   if (m.code === "unknown_token" || m.code === "token_wrong_game") {
     forgetPlace();
     return showJoin(m.code);

@@ -20,7 +20,7 @@ let autoclearTick = 0;
 function updateNextPersonButton() {
   const button = $("next-person");
   if (!button) return;
-  const between = ["lobby", "reveal", "rank", "final", "connecting"].indexOf(S.screen) >= 0;
+  const between = ["lobby", "reveal", "rank", "race-finished", "final", "connecting"].indexOf(S.screen) >= 0;
   button.hidden = !(S.player || S.screen === "connecting") || !between;
 }
 

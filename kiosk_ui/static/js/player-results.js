@@ -9,7 +9,7 @@
  */
 
 import { clear, h } from "./dom.js";
-import { clearText, formatNumber, setLocalized, setText, t } from "./i18n.js";
+import { clearText, formatNumber, N_, setCount, setLocalized, setText, t, tn } from "./i18n.js";
 import { letterClass } from "./glyphs.js";
 import { choices, hasChoiceText } from "./answer-values.js";
 import { VERDICT_MARKS, rankMessage, verdictMsgid, verdictState } from "./player-verdicts.js";
@@ -18,17 +18,27 @@ import { $, S } from "./player-state.js";
 import { show } from "./player-screens.js";
 import { redrawTimer } from "./player-timer.js";
 
+/** "+500 points": the points a result earned, in the language's plural form. */
+export function pointsText(points) {
+  return tn("+%(num)s point", "+%(num)s points", points, { num: formatNumber(points) });
+}
+
+/** "of 18 players" under a place, or "of ? players" before the count is known. */
+export function ofPlayers(players) {
+  return tn("of %(num)s player", "of %(num)s players", players || 0, { num: players || "?" });
+}
+
 export function showAnswered() {
   const summary = clear($("answered-summary"));
   const q = S.question;
-  if (q && S.answered) summary.appendChild(answerChips(q, S.answered.value, "Your answer"));
+  if (q && S.answered) summary.appendChild(answerChips(q, S.answered.value, N_("Your answer")));
   show("answered");
   redrawTimer();
 }
 
 export function verdictAnnouncement() {
   const parts = [t(verdictMsgid(verdictState(S.reveal, S.result), S.result))];
-  if (S.result && S.result.points) parts.push(t("+%(points)s points", { points: S.result.points }));
+  if (S.result && S.result.points) parts.push(pointsText(S.result.points));
   if (S.result && S.result.rank) parts.push(t("Place %(rank)s of %(players)s", { rank: S.result.rank, players: S.players || "?" }));
   return parts.join(". ");
 }
@@ -43,7 +53,8 @@ export function showReveal() {
   setText($("reveal-verdict-text"), verdictMsgid(state, r));
   const points = $("reveal-points");
   if (r && state !== "poll" && (r.points > 0 || state === "correct")) {
-    setText(points, "+%(points)s points", { points: formatNumber(r.points) });
+    const earned = r.points;
+    setCount(points, () => pointsText(earned));
   } else {
     clearText(points);
   }
@@ -59,7 +70,7 @@ export function showReveal() {
     answerBox.appendChild(distribution(q, reveal.distribution || []));
   } else if (kind === "typed") {
     const accepted = Array.isArray(reveal.correct) ? reveal.correct : [];
-    const block = h("div", { class: "chips-block" }, h("p", { class: "chips-label", i18n: "Correct answer" }));
+    const block = h("div", { class: "chips-block" }, h("p", { class: "chips-label", i18n: N_("Correct answer") }));
     const chips = h("div", { class: "chips" });
     // The first accepted answer is the canonical one; the rest are spellings the server tolerates.
     accepted.slice(0, 1).forEach((text) => chips.appendChild(h("span", { class: "chip typed correct", text: String(text) })));
@@ -67,14 +78,14 @@ export function showReveal() {
     answerBox.appendChild(block);
   } else if (reveal.correct !== undefined && reveal.correct !== null) {
     const shape = q || { kind: kind, choices: [], show_text_on_phones: false };
-    answerBox.appendChild(answerChips(shape, reveal.correct, "Correct answer"));
+    answerBox.appendChild(answerChips(shape, reveal.correct, N_("Correct answer")));
   }
   const mine = S.answered && S.answered.index === reveal.index ? S.answered.value : null;
   if (mine !== null && kind !== "poll" && r && r.correct === false) {
     const shape = q || { kind: kind, choices: [], show_text_on_phones: false };
     // An ordering is long: the player's own order is shown by letter only.
     const compact = kind === "order" ? Object.assign({}, shape, { show_text_on_phones: false }) : shape;
-    mineBox.appendChild(answerChips(compact, mine, "Your answer"));
+    mineBox.appendChild(answerChips(compact, mine, N_("Your answer")));
   }
   mineBox.hidden = !mineBox.firstChild;
   answerBox.hidden = !answerBox.firstChild;
@@ -92,7 +103,7 @@ function distribution(q, counts) {
   const list = h(
     "div",
     { class: "distribution" + (showText ? " with-text" : ""), "data-testid": "reveal-distribution" },
-    h("p", { class: "chips-label", i18n: "How the room voted" }),
+    h("p", { class: "chips-label", i18n: N_("How the room voted") }),
   );
   counts.forEach((count, index) => {
     const bar = h("span", { class: "bar-fill " + letterClass(index) });
@@ -120,7 +131,8 @@ export function showRank() {
   else $("rank-after").textContent = "";
   $("rank-place").textContent = S.rank ? String(S.rank) : "–";
   $("rank-badge").dataset.top = S.rank && S.rank <= 3 ? String(S.rank) : "";
-  setText($("rank-players"), "of %(players)s players", { players: S.players || "?" });
+  const players = S.players;
+  setCount($("rank-players"), () => ofPlayers(players));
   $("rank-score").textContent = formatNumber(S.score);
   setText($("rank-message"), rankMessage(S.rank));
   show("rank");
@@ -140,7 +152,8 @@ export function showFinal() {
   setText($("final-title"), S.phase === "ended" ? "The game has ended" : "Final results");
   $("final-place").textContent = S.rank ? String(S.rank) : "–";
   $("final-badge").dataset.top = S.rank && S.rank <= 3 ? String(S.rank) : "";
-  setText($("final-players"), "of %(players)s players", { players: S.players || "?" });
+  const players = S.players;
+  setCount($("final-players"), () => ofPlayers(players));
   $("final-score").textContent = formatNumber(S.score);
   const correct = $("final-correct");
   correct.textContent = S.correctCount !== null && S.correctCount !== undefined ? String(S.correctCount) : "–";
@@ -154,7 +167,7 @@ export function showFinal() {
         { class: "top-row" + (me ? " me" : ""), "data-rank": entry.rank },
         h("span", { class: "top-rank", "aria-hidden": "true" }, String(entry.rank)),
         h("span", { class: "top-name", text: entry.name }),
-        me ? h("span", { class: "top-you", i18n: "(you)" }) : null,
+        me ? h("span", { class: "top-you", i18n: N_("(you)") }) : null,
         h("span", { class: "top-score", text: formatNumber(entry.score) }),
       ),
     );

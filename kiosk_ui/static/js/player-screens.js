@@ -1,7 +1,8 @@
 /**
  * player-screens.js: the player page shows one screen at a time (templates/player_layout.html:
- * join, connecting, lobby, question, answered, reveal, rank, final, notice), with the name and
- * score bar above the in-game ones and a short-lived alert for errors that belong nowhere else.
+ * join, connecting, lobby, question, answered, reveal, rank, final, notice; a case race adds
+ * race-result and race-finished), with the name and score bar (steps done in a race) above
+ * the in-game ones and a short-lived alert for errors that belong nowhere else.
  *
  *   show(name, {focus: false}?)  onScreen(fn): fn(name) after every show (the shared PC hooks in)
  *   updateBar(), showAlert(code, extra), hideAlert(), showNotice(title, text, action, fn), showLobby()
@@ -42,6 +43,11 @@ export function show(name, options) {
 
 export function updateBar() {
   if (S.player) $("bar-name").textContent = S.player.name;
+  if (S.mode === "race") {
+    // A case race has no score: the bar counts the steps done.
+    setText($("bar-steps"), "Steps: %(done)s/%(total)s", { done: S.race.done, total: S.race.total || "?" });
+    return;
+  }
   $("bar-score").textContent = S.score === null ? "–" : formatNumber(S.score);
 }
 

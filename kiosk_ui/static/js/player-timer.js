@@ -8,7 +8,7 @@
 
 import { announce } from "./announce.js";
 import { armedWarnings, createCountdown, fractionLeft, secondsShown, warningsDue } from "./countdown.js";
-import { setText, t } from "./i18n.js";
+import { setText, tn } from "./i18n.js";
 import { drawOrder, updateSendState } from "./player-answers.js";
 import { $, S } from "./player-state.js";
 
@@ -51,7 +51,7 @@ function tick() {
   }
   $("q-timer-bar").style.transform = "scaleX(" + fractionLeft(left, timer.limit).toFixed(3) + ")";
   if (!clock.paused && S.phase === "question" && S.screen === "question") {
-    for (const mark of warningsDue(left, timer.said)) announce(t("%(seconds)s seconds left", { seconds: mark }));
+    for (const mark of warningsDue(left, timer.said)) announce(tn("%(num)s second left", "%(num)s seconds left", mark));
   }
   if (left <= 0 && !clock.paused) {
     stopTimer();

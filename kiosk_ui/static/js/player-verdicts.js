@@ -5,6 +5,8 @@
  *   verdictMsgid(state, result), VERDICT_MARKS[state], rankMessage(rank): msgids and marks
  */
 
+import { N_ } from "./i18n.js";
+
 export const VERDICT_MARKS = { correct: "✓", partial: "½", incorrect: "✗", none: "–", poll: "✓", pending: "…" };
 
 export function verdictState(reveal, result) {
@@ -18,22 +20,22 @@ export function verdictState(reveal, result) {
 export function verdictMsgid(state, result) {
   switch (state) {
     case "pending":
-      return "Waiting for your result…";
+      return N_("Waiting for your result…");
     case "poll":
-      return result && result.answered ? "Thanks for your vote!" : "No vote this time";
+      return result && result.answered ? N_("Thanks for your vote!") : N_("No vote this time");
     case "none":
-      return "Time ran out: no answer";
+      return N_("Time ran out: no answer");
     case "correct":
-      return "Correct!";
+      return N_("Correct!");
     case "partial":
-      return "Partly right";
+      return N_("Partly right");
     default:
-      return "Not quite";
+      return N_("Not quite");
   }
 }
 
 export function rankMessage(rank) {
-  if (rank === 1) return "You are in the lead!";
-  if (rank && rank <= 3) return "You are in the top three. Keep it up!";
-  return "Keep going: every question counts!";
+  if (rank === 1) return N_("You are in the lead!");
+  if (rank && rank <= 3) return N_("You are in the top three. Keep it up!");
+  return N_("Keep going: every question counts!");
 }

@@ -15,6 +15,8 @@
  *   player-timer.js     the countdown
  *   player-results.js   answered, reveal, rank and final screens
  *   player-pc.js        the shared computer: "Next person" and clearing the page
+ *   player-race.js      a case race: steps, attempts, penalties, the finish (player-race-screens.js
+ *                       draws them; race-steps.js: what they say)
  * and the shared modules of every live page: live-socket.js, i18n.js, glyphs.js, dom.js, announce.js.
  *
  * Phones keep the resume token in localStorage ("qk.resume.<PIN>"; also the last name used);
@@ -32,6 +34,7 @@ import { onClose, onMessage, onOpen } from "./player-messages.js";
 import { onKey } from "./player-keys.js";
 import { showFinal, showRank, showReveal } from "./player-results.js";
 import { wireSharedPc } from "./player-pc.js";
+import { redrawRace, wireRace } from "./player-race.js";
 
 function retitle() {
   document.title = t(app.dataset.title || "Join the quiz") + " · " + t("DMED Quiz Kiosk");
@@ -49,7 +52,8 @@ async function start() {
     retitle();
     updateBar();
     // numbers are formatted per language
-    if (S.screen === "reveal") showReveal();
+    if (S.mode === "race") redrawRace();
+    else if (S.screen === "reveal") showReveal();
     else if (S.screen === "rank") showRank();
     else if (S.screen === "final") showFinal();
   });
@@ -60,6 +64,7 @@ async function start() {
   }
 
   wireJoin();
+  wireRace();
   if (PC) wireSharedPc();
   document.addEventListener("keydown", onKey);
   prefillProfile();
