@@ -466,12 +466,18 @@ class RaceStep(ServerMessage):
     image: str | None
     attempts: int  # attempts at this step so far
     locked_ms: int  # penalty time left before the step may be answered again
+    remaining_ms: int  # race time left (the race clock, pauses excluded)
     choices: list[Json] | None = None
+    # After a wrong attempt (attempts > 0): the step's explanation, which this
+    # participant has already been shown — so a reload or another device shows it too.
+    explanation: Texts | None = None
 
     def wire(self) -> Json:
         data = ServerMessage.wire(self)
         if self.choices is None:
             del data["choices"]
+        if self.explanation is None:
+            del data["explanation"]
         return data
 
 
@@ -505,6 +511,7 @@ class RaceTrack(ServerMessage):
     """The projector's race track: a few a second at most, never one per attempt."""
 
     TYPE: ClassVar[str] = "race_track"
+    phase: str  # lobby, race or ended
     remaining_ms: int
     paused: bool
     total: int

@@ -20,10 +20,11 @@ from server.protocol import Json, Send, ServerMessage
 class CommandRefused(Exception):
     """A command that is not allowed now; `code` is sent to the client."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, **extra: object) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.extra = extra  # more fields for the error message (e.g. retry_after_ms)
 
 
 # ---- facts for the archive --------------------------------------------------------------

@@ -399,7 +399,9 @@ class RaceGame:
         if clock < runner.locked_until:
             wait = round((runner.locked_until - clock) * 1000)
             raise CommandRefused(
-                "step_locked", f"this step is locked for {wait} ms after a wrong answer"
+                "step_locked",
+                f"this step is locked for {wait} ms after a wrong answer",
+                retry_after_ms=wait,
             )
         plan = self.steps[index]
         try:

@@ -25,6 +25,8 @@ def step_message(game: RaceGame, plan: RaceStepPlan, runner: Runner, now: float)
     choices = payload.get("choices")
     case = plan.case
     locked = max(0.0, runner.locked_until - game.race_time(now)) if runner.player_id else 0.0
+    attempts = runner.attempts.get(plan.index, 0)
+    explanation = plan.played.question.explanation
     return RaceStep(
         index=plan.index,
         total=len(game.steps),
@@ -40,9 +42,12 @@ def step_message(game: RaceGame, plan: RaceStepPlan, runner: Runner, now: float)
         kind=plan.played.question.type,
         text=texts(plan.played.question.text),
         image=plan.played.question.image,
-        attempts=runner.attempts.get(plan.index, 0),
+        attempts=attempts,
         locked_ms=round(locked * 1000),
+        remaining_ms=round(game.remaining(now) * 1000),
         choices=choices if isinstance(choices, list) else None,
+        # Only once this participant has answered the step (and got it wrong).
+        explanation=texts(explanation) if attempts and explanation else None,
     )
 
 
@@ -147,6 +152,7 @@ def track(game: RaceGame, now: float) -> RaceTrack:
             "wrong_first": game.wrong_first[index],
         }
     return RaceTrack(
+        phase=game.phase.value,
         remaining_ms=round(game.remaining(now) * 1000),
         paused=game.paused_at is not None,
         total=len(game.steps),

@@ -131,7 +131,13 @@ class PlayerLink:
             command = SubmitAnswer(player_id, message.question, message.value)
             await actor.act(command, at=received_at)
         except CommandRefused as refused:
-            send_error(self.connection, refused.code, refused.message, question=message.question)
+            send_error(
+                self.connection,
+                refused.code,
+                refused.message,
+                question=message.question,
+                **refused.extra,
+            )
 
     async def leave(self) -> None:
         """`leave`: the player goes for good (shared PC "next person"); their results stay."""

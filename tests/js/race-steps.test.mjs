@@ -77,6 +77,7 @@ test("the right answer's confirmation stays long enough to read, never long", ()
 test("a step_locked refusal names the penalty left", () => {
   assert.equal(lockedMsFromError({ message: "this step is locked for 6400 ms after a wrong answer" }), 6400);
   assert.equal(lockedMsFromError({ message: "no number" }), 1000);
+  assert.equal(lockedMsFromError({ message: "locked for 6400 ms", retry_after_ms: 5200 }), 5200);
   assert.equal(lockedMsFromError(null), 1000);
 });
 

@@ -405,3 +405,24 @@ def test_replaying_the_recorded_commands_gives_the_same_race() -> None:
         again.handle(command, at)  # type: ignore[arg-type]
     assert again.player_screen("ann", 20.0) == game.player_screen("ann", 20.0)
     assert again.host_screen(20.0) == game.host_screen(20.0)
+
+
+def test_a_resume_after_a_wrong_try_brings_back_its_explanation_and_the_lock() -> None:
+    game = race(penalty=10)
+    join(game, "ann")
+    game.handle(HostAction("start"), 0.0)
+    before = game.open_question_for("ann", 1.0)
+    assert before is not None and before.explanation is None  # not answered yet
+    answer(game, "ann", wrong(game, 0), 2.0)
+    after = game.open_question_for("ann", 5.0)
+    assert after is not None and after.attempts == 1 and after.locked_ms == 7_000
+    assert after.explanation == {
+        "uz": "RACE-SECRET-1",
+        "ru": "RACE-SECRET-1",
+        "en": "RACE-SECRET-1",
+    }
+    assert after.remaining_ms == 895_000
+    with pytest.raises(CommandRefused) as locked:
+        answer(game, "ann", right(game, 0), 5.0)
+    assert locked.value.extra == {"retry_after_ms": 7_000}
+    assert game.track(5.0).phase == "race"

@@ -5,9 +5,8 @@
  *
  *   onRaceMessage(message)
  *
- * race_track does not say the race has started: the host takes the first track with anyone
- * on it (or the first after its own "start") as the start; host_welcome.screen.phase settles
- * it after a reconnect.
+ * race_track carries the race's phase, so a second screen learns the start from it (an older
+ * server without it: the first track with anyone on it, or the first after "start").
  */
 
 import { announce } from "./announce.js";
@@ -81,7 +80,8 @@ function takeTrack(track) {
   const before = game.track;
   game.track = track;
   game.paused = Boolean(track.paused);
-  const started = game.phase === "lobby" && ((track.lanes || []).length > 0 || startSent());
+  const racing = track.phase ? track.phase === "race" : (track.lanes || []).length > 0 || startSent();
+  const started = game.phase === "lobby" && racing;
   if (started) {
     game.phase = "race";
     announce(t("The race has started."));

@@ -134,7 +134,10 @@ function showStep(step) {
   R.next = null;
   S.phase = "race";
   S.question = asQuestion(step);
-  if (!R.clockSet) {
+  if (typeof step.remaining_ms === "number") {
+    raceClock.set(step.remaining_ms, R.paused); // every step carries the race clock
+    R.clockSet = true;
+  } else if (!R.clockSet) {
     const limit = (S.game && S.game.settings && S.game.settings.time_limit) || 0;
     raceClock.set(limit * 1000, R.paused);
     R.clockSet = true;
@@ -145,7 +148,11 @@ function showStep(step) {
     if (S.pending && S.pending.index !== step.index) S.pending = null;
     S.timeUp = false;
   }
-  if (!R.lastWhy || R.lastWhy.index !== step.index) R.lastWhy = recallWhy(step.index);
+  if (step.explanation) {
+    R.lastWhy = { index: step.index, explanation: step.explanation }; // from the server: any device
+  } else if (!R.lastWhy || R.lastWhy.index !== step.index) {
+    R.lastWhy = recallWhy(step.index);
+  }
   updateBar();
   if (step.locked_ms > 0) {
     // A resume during a penalty: the result screen with the time left.

@@ -71,7 +71,8 @@ export function confirmDelay(explanation) {
 }
 
 export function lockedMsFromError(error) {
-  const found = /(\d+)\s*ms/.exec((error && error.message) || "");
+  if (error && typeof error.retry_after_ms === "number") return error.retry_after_ms;
+  const found = /(\d+)\s*ms/.exec((error && error.message) || ""); // an older server
   return found ? Number(found[1]) : 1000;
 }
 
