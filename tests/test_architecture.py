@@ -28,6 +28,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "server.archive",
         "server.accounts",
         "server.store",
+        "server.reports",
         "server.banks",
         "server.config",
     ),

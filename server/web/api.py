@@ -10,12 +10,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.accounts.store import Trainer
+from server.archive.records import GameResults
 from server.banks.model import Bank
 from server.engine.commands import HostAction
 from server.engine.game import CommandRefused
 from server.engine.views import texts
 from server.live.actor import GameActor
+from server.reports.session import session_report
 from server.web.api_models import (
+    SESSION_REPORT,
     AnswerOut,
     AttemptOut,
     BankSummary,
@@ -166,7 +169,8 @@ async def end_game(request: Request, trainer: Trainer) -> Response:
     return _json(GameEnded(game_id=actor.info.game_id, phase=actor.phase))
 
 
-async def game_results(request: Request, trainer: Trainer) -> Response:
+async def _results_for(request: Request, trainer: Trainer) -> GameResults | Response:
+    """The archived results of the game in the path, if this trainer may see them."""
     state = state_of(request)
     game_id = request.path_params["game_id"]
     actor = state.registry.games.get(game_id)
@@ -177,6 +181,24 @@ async def game_results(request: Request, trainer: Trainer) -> Response:
         return api_error(404, "unknown_game", "no such game")
     if not may_control(trainer, results.game.trainer):
         return api_error(403, "not_owner", "only the trainer who created this game, or an admin")
+    return results
+
+
+async def game_report(request: Request, trainer: Trainer) -> Response:
+    """GET /api/v1/games/{id}/report: the session report (server.reports.session)."""
+    found = await _results_for(request, trainer)
+    if isinstance(found, Response):
+        return found
+    bank = state_of(request).catalog.banks.get(found.game.bank_id)
+    report = session_report(found, bank)
+    return JSONResponse(SESSION_REPORT.dump_python(report, mode="json"))
+
+
+async def game_results(request: Request, trainer: Trainer) -> Response:
+    found = await _results_for(request, trainer)
+    if isinstance(found, Response):
+        return found
+    results = found
     game = results.game
     return _json(
         GameResultsOut(
@@ -246,4 +268,5 @@ routes = [
     Route("/api/v1/races", authenticated(create_race), methods=["POST"]),
     Route("/api/v1/games/{game_id}/end", authenticated(end_game), methods=["POST"]),
     Route("/api/v1/games/{game_id}/results", authenticated(game_results), methods=["GET"]),
+    Route("/api/v1/games/{game_id}/report", authenticated(game_report), methods=["GET"]),
 ]

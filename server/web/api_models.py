@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from server.engine.settings import GameSettings, RaceSettings
+from server.reports.session import SessionReport
+
+# The session report is a tree of frozen dataclasses (server.reports.session): pydantic
+# dumps it to JSON and gives its schema, so the API and the report share one shape.
+SESSION_REPORT: TypeAdapter[SessionReport] = TypeAdapter(SessionReport)
 
 
 class _Model(BaseModel):
@@ -167,12 +172,20 @@ def openapi_document() -> dict[str, Any]:
     _, schemas = models_json_schema(
         [(m, "validation") for m in models], ref_template="#/components/schemas/{model}"
     )
+    report_schema = SESSION_REPORT.json_schema(
+        mode="serialization", ref_template="#/components/schemas/{model}"
+    )
+    report_defs = report_schema.pop("$defs", {})
     game_id = {"name": "game_id", "in": "path", "required": True, "schema": {"type": "string"}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "DMED Quiz Kiosk API", "version": "1"},
         "components": {
-            "schemas": schemas.get("$defs", {}),
+            "schemas": {
+                **schemas.get("$defs", {}),
+                **report_defs,
+                "SessionReport": report_schema,
+            },
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "qk_session"},
@@ -236,6 +249,18 @@ def openapi_document() -> dict[str, Any]:
                         "200": _response("GameEnded", "ended"),
                         "404": _response("ErrorResponse", "no such game"),
                         "409": _response("ErrorResponse", "already ended"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/games/{game_id}/report": {
+                "get": {
+                    "summary": "The session report: leaderboard, questions hardest first "
+                    "with answers in bank terms and item analysis, each participant's answers",
+                    "parameters": [game_id],
+                    "responses": {
+                        "200": _response("SessionReport", "the report"),
+                        "404": _response("ErrorResponse", "no such game"),
                         **_ERRORS,
                     },
                 }

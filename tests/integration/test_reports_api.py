@@ -1,0 +1,54 @@
+"""The session report through the API: only the game's trainer or an admin sees it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from tests.integration.conftest import RunningServer, host, player
+
+
+def test_the_report_of_a_played_game_and_who_may_read_it(server: RunningServer) -> None:
+    game = server.create_game(token=server.trainer_token, time_per_question=20)
+
+    async def main() -> None:
+        projector = await host(server, game)
+        ann = await player(server, game["pin"], "Ann", staff_id="T-1")
+        bob = await player(server, game["pin"], "Bob")
+        await projector.send({"type": "start"})
+        question = await ann.expect("question", index=0)
+        labels = [choice["en"] for choice in question["choices"]]
+        await ann.send({"type": "answer", "question": 0, "value": labels.index("B")})  # right
+        await bob.send({"type": "answer", "question": 0, "value": labels.index("A")})  # wrong
+        await ann.expect("answer_ack")
+        await bob.expect("answer_ack")
+        await projector.expect("reveal")
+        await projector.send({"type": "end"})
+        await projector.expect("ended")
+
+    asyncio.run(main())
+    path = f"/api/v1/games/{game['game_id']}/report"
+    assert httpx.get(f"{server.base_url}{path}").status_code == 401
+    with server.api(server.trainer_token) as owner:
+        report = owner.get(path).json()
+    with server.api(server.admin_token) as admin:
+        assert admin.get(path).status_code == 200
+        assert admin.get("/api/v1/games/nope/report").status_code == 404
+    assert report["mode"] == "quiz" and report["bank_id"] == "every-type"
+    single = next(q for q in report["questions"] if q["question_id"] == "single")
+    assert single["answered"] == 2 and single["correct"] == 1
+    assert [(c["label"]["en"], c["count"], c["correct"]) for c in single["choices"]] == [
+        ("A", 1, False),
+        ("B", 1, True),
+        ("C", 0, False),
+    ]
+    names = [p["name"] for p in report["participants"]]
+    assert names == ["Ann", "Bob"] and report["participants"][0]["staff_id"] == "T-1"
+
+
+def test_another_trainer_may_not_read_a_report(server: RunningServer) -> None:
+    game = server.create_game()  # the admin's game
+    with server.api(server.trainer_token) as other:
+        response = other.get(f"/api/v1/games/{game['game_id']}/report")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "not_owner"
