@@ -20,7 +20,15 @@ from server.live.clock import SystemClock
 from server.live.connection import CLOSE_RESTARTING
 from server.live.registry import GameRegistry
 from server.store import open_stores
-from server.web import api, auth, player_pages, race_pages, trainer_pages
+from server.web import (
+    api,
+    bank_pages,
+    console_pages,
+    host_pages,
+    login,
+    player_pages,
+    race_pages,
+)
 from server.web.body_limit import BodyLimitMiddleware, LimitFor
 from server.web.csrf import CsrfMiddleware
 from server.web.pages import STATIC_DIR, PageRenderer, catalog_json
@@ -97,16 +105,16 @@ def create_app(config: ServerConfig, base_url: str | None = None) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/", home, methods=["GET"]),
-        Route("/login", auth.login_form, methods=["POST"]),
-        Route("/logout", auth.logout_form, methods=["POST"]),
-        Route("/setup", auth.setup_form, methods=["POST"]),
+        *login.routes,
         *api.routes,
         Route("/i18n/{lang}.json", catalog_json, methods=["GET"]),
         *player_pages.routes,
-        *trainer_pages.routes,
+        *console_pages.routes,
+        *bank_pages.routes,
+        *host_pages.routes,
         *race_pages.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
-        Mount("/media", trainer_pages.media_app(config.banks_dir), name="media"),
+        Mount("/media", host_pages.media_app(config.banks_dir), name="media"),
         WebSocketRoute("/ws/play", player_endpoint),
         WebSocketRoute("/ws/host", host_endpoint),
     ]

@@ -1,4 +1,7 @@
-"""Who is calling: API tokens, session cookies, CSRF, and the login/setup forms."""
+"""Who is calling: API tokens, session cookies, CSRF; safe redirects and form limits.
+
+The login, logout and setup forms that use these live in `server.web.login`.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,9 @@ from urllib.parse import urlsplit
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 
-from server.accounts.store import AccountError, Trainer, WrongSetupCode
+from server.accounts.store import Trainer
 from server.web.cookies import CSRF_COOKIE, SESSION_COOKIE
 from server.web.state import AppState
 
@@ -75,73 +78,6 @@ def safe_next_path(target: str | None, default: str = "/console") -> str:
     if parts.path.startswith("//"):
         return default
     return target
-
-
-def _too_many(message: str, retry_after: int) -> Response:
-    response = api_error(429, "too_many_attempts", message)
-    response.headers["Retry-After"] = str(retry_after)
-    return response
-
-
-async def login_form(request: Request) -> Response:
-    """POST /login: username, password (and csrf_token, checked by the CSRF guard)."""
-    state = state_of(request)
-    form = await read_form(request)
-    username = str(form.get("username") or "").strip()
-    password = str(form.get("password") or "")
-    address = client_address(request)
-    # Counted before the slow password check, so parallel guesses cannot slip through.
-    attempt = state.login_attempts.begin(address, username)
-    if attempt is None:
-        return _too_many(
-            "too many failed logins; wait a minute",
-            state.login_attempts.retry_after(address, username),
-        )
-    trainer = await state.accounts.verify_login(username, password)
-    if trainer is None:
-        return api_error(401, "bad_login", "wrong username or password")
-    attempt.succeeded()
-    return await _signed_in(state, trainer, str(form.get("next") or "/console"))
-
-
-async def _signed_in(state: AppState, trainer: Trainer, target: str) -> Response:
-    response = RedirectResponse(safe_next_path(target), status_code=303)
-    set_session_cookie(response, await state.accounts.create_session(trainer.username))
-    return response
-
-
-async def logout_form(request: Request) -> Response:
-    session_id = request.cookies.get(SESSION_COOKIE)
-    if session_id:
-        await state_of(request).accounts.delete_session(session_id)
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    return response
-
-
-async def setup_form(request: Request) -> Response:
-    """POST /setup: the one-time setup code creates the first admin account."""
-    state = state_of(request)
-    form = await read_form(request)
-    address = client_address(request)
-    attempt = state.login_attempts.begin(address, "")
-    if attempt is None:
-        return _too_many(
-            "too many wrong codes; wait a minute", state.login_attempts.retry_after(address, "")
-        )
-    try:
-        trainer = await state.accounts.claim_setup_code(
-            str(form.get("code") or ""),
-            str(form.get("username") or "").strip(),
-            str(form.get("password") or ""),
-        )
-    except WrongSetupCode as error:
-        return api_error(403, "bad_setup_code", str(error))
-    except AccountError as error:
-        attempt.succeeded()  # the code was right; only the new account was refused
-        return api_error(422, "invalid_account", str(error))
-    attempt.succeeded()
-    return await _signed_in(state, trainer, "/console")
 
 
 async def read_form(request: Request) -> FormData:

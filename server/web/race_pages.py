@@ -16,9 +16,9 @@ from starlette.routing import BaseRoute, Route
 
 from server.banks.model import Bank
 from server.engine.settings import RaceSettings
-from server.web.auth import current_trainer, read_form, state_of
+from server.web.auth import state_of
+from server.web.bank_pages import bank_page_response, posted_bank
 from server.web.i18n import N_
-from server.web.trainer_pages import _bank_page, _message, _to_login
 
 # The msgids the bank page shows for a form it refuses (RaceFormError).
 NO_CASE = N_("Choose at least one case for the race.")
@@ -63,23 +63,18 @@ def race_settings_from_form(form: FormData, bank: Bank) -> RaceSettings:
 
 
 async def start_race(request: Request) -> Response:
-    trainer = await current_trainer(request)
-    if trainer is None:
-        return _to_login(request)
+    posted = await posted_bank(request)
+    if isinstance(posted, Response):
+        return posted
+    trainer, form, bank = posted
     state = state_of(request)
-    form = await read_form(request)
-    bank = state.catalog.banks.get(str(form.get("bank_id") or ""))
-    if bank is None:
-        return _message(
-            request, 404, "Bank not found", "There is no question bank with this name.", trainer
-        )
     try:
         settings = race_settings_from_form(form, bank)
     except RaceFormError as error:
-        return _bank_page(request, trainer, bank, 422, str(error), form)
+        return bank_page_response(request, trainer, bank, 422, str(error), form)
     if state.stopping:
         restarting = "The server is restarting. Press Start again in a moment."
-        return _bank_page(request, trainer, bank, 503, restarting, form)
+        return bank_page_response(request, trainer, bank, 503, restarting, form)
     actor = await state.registry.create_game(bank, settings, trainer.username, "race")
     return RedirectResponse(f"/host/{actor.info.game_id}", status_code=303)
 

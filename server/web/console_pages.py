@@ -1,0 +1,107 @@
+"""The trainer's console (GET /console): the banks to start a game from and the games
+still running, with the small form handlers that start a quiz (POST /console/games)
+and end a game (POST /console/games/{game_id}/end).
+
+The forms carry the CSRF double-submit token like every other; a refused start shows
+the bank page again (`bank_pages.bank_page_response`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from server.engine.commands import HostAction
+from server.engine.game import CommandRefused
+from server.live.actor import GameActor, GameStopped
+from server.web.api import may_control
+from server.web.auth import current_trainer, state_of
+from server.web.bank_pages import bank_page_response, bank_view, posted_bank, settings_from_form
+from server.web.i18n import N_, choose_language
+from server.web.trainer_common import controlled_game, render, to_login
+
+
+@dataclass(frozen=True)
+class GameView:
+    game_id: str
+    pin: str
+    title: str
+    owner: str
+    phase: str
+    players: int
+    created_at: float
+    mode: str = "quiz"  # "quiz" or "race"
+
+
+def game_view(actor: GameActor, lang: str) -> GameView:
+    return GameView(
+        game_id=actor.info.game_id,
+        pin=actor.info.pin,
+        title=actor.info.title.get(lang) or actor.info.title.get("uz", ""),
+        owner=actor.info.owner,
+        phase=actor.phase,
+        players=actor.player_count,
+        created_at=actor.info.created_at,
+        mode=actor.info.mode,
+    )
+
+
+async def console_page(request: Request) -> Response:
+    trainer = await current_trainer(request)
+    if trainer is None:
+        return to_login(request)
+    state = state_of(request)
+    lang = choose_language(request)
+    banks = [bank_view(b, lang) for b in sorted(state.catalog.banks.values(), key=lambda b: b.id)]
+    games = [
+        game_view(a, lang)
+        for a in state.registry.live_games()
+        if a.phase != "ended" and may_control(trainer, a.info.owner)
+    ]
+    games.sort(key=lambda g: g.created_at, reverse=True)
+    return render(request, "trainer_console.html", trainer=trainer, banks=banks, games=games)
+
+
+async def start_game(request: Request) -> Response:
+    """POST /console/games: create a live game and open its projector screen."""
+    posted = await posted_bank(request)
+    if isinstance(posted, Response):
+        return posted
+    trainer, form, bank = posted
+    state = state_of(request)
+    if not bank.questions:
+        error = N_("This bank has no quiz questions (only case scenarios).")
+        return bank_page_response(request, trainer, bank, 422, error, form)
+    try:
+        settings = settings_from_form(form)
+    except ValueError:
+        error = N_("Time per question must be a whole number of seconds from 5 to 600.")
+        return bank_page_response(request, trainer, bank, 422, error, form)
+    if state.stopping:
+        error = N_("The server is restarting. Press Start again in a moment.")
+        return bank_page_response(request, trainer, bank, 503, error, form)
+    actor = await state.registry.create_game(bank, settings, trainer.username)
+    return RedirectResponse(f"/host/{actor.info.game_id}", status_code=303)
+
+
+async def end_game(request: Request) -> Response:
+    """POST /console/games/{game_id}/end: the console's End button."""
+    found = await controlled_game(request)
+    if isinstance(found, Response):
+        return found
+    _, actor = found
+    # Already ended is fine: the console shows the list as it is now.
+    with contextlib.suppress(CommandRefused, GameStopped):
+        await actor.act(HostAction("end"))
+    return RedirectResponse("/console", status_code=303)
+
+
+routes: list[BaseRoute] = [
+    Route("/console", console_page, methods=["GET"]),
+    Route("/console/games", start_game, methods=["POST"]),
+    Route("/console/games/{game_id}/end", end_game, methods=["POST"]),
+]

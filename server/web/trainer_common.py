@@ -1,0 +1,79 @@
+"""What the trainer-side pages share: rendering, the way to the login page, small
+message pages, and the address players type on their phones.
+
+Used by the console, bank, host, login and race pages (`console_pages.py`,
+`bank_pages.py`, `host_pages.py`, `login.py`, `race_pages.py`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from server.accounts.store import Trainer
+from server.live.actor import GameActor
+from server.web.api import may_control
+from server.web.auth import current_trainer, state_of
+from server.web.i18n import N_
+from server.web.pages import PageRenderer
+
+
+def renderer_of(request: Request) -> PageRenderer:
+    renderer: PageRenderer = request.app.state.pages
+    return renderer
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    return renderer_of(request).render(request, template, status=status, **context)
+
+
+def to_login(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET":
+        target = "/console"  # a form posted after the session expired: start from the console
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+def message_page(
+    request: Request, status: int, title: str, text: str, trainer: Trainer | None = None
+) -> Response:
+    """A small page that says what went wrong (`title` and `text` are msgids)."""
+    return render(
+        request, "trainer_message.html", status=status, title=title, text=text, trainer=trainer
+    )
+
+
+def join_address(join_url: str) -> str:
+    """What to type into a phone's address bar: host, port and /join, no scheme."""
+    parts = urlsplit(join_url)
+    return f"{parts.netloc}{parts.path}"
+
+
+def not_owner(request: Request, trainer: Trainer) -> Response:
+    return message_page(
+        request,
+        403,
+        N_("Not your game"),
+        N_("Only the trainer who started this game, or an administrator, can run it."),
+        trainer,
+    )
+
+
+async def controlled_game(request: Request) -> tuple[Trainer, GameActor] | Response:
+    """The signed-in trainer and the running game of the path's `game_id`, which they
+    may run; else the response to send instead: the way to the login page, "Game not
+    found" or "Not your game"."""
+    trainer = await current_trainer(request)
+    if trainer is None:
+        return to_login(request)
+    actor = state_of(request).registry.games.get(request.path_params["game_id"])
+    if actor is None:
+        return message_page(
+            request, 404, N_("Game not found"), N_("This game is not running."), trainer
+        )
+    if not may_control(trainer, actor.info.owner):
+        return not_owner(request, trainer)
+    return trainer, actor
