@@ -105,6 +105,40 @@ class SavedGame:
     inputs: list[tuple[int, float, dict[str, object]]]
 
 
+@dataclass(frozen=True, slots=True)
+class SessionFilter:
+    """Which sessions a list shows (None: any), newest first, a page at a time."""
+
+    trainer: str | None = None  # a trainer sees only their own; None for an admin
+    bank_id: str | None = None
+    department: str | None = None  # sessions with at least one participant from it
+    mode: str | None = None
+    since: float | None = None  # created at or after (unix seconds)
+    until: float | None = None  # created before
+    limit: int = 25
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    game_id: str
+    pin: str
+    bank_id: str
+    mode: str
+    trainer: str
+    created_at: float
+    started_at: float | None
+    ended_at: float | None
+    participants: int
+    accuracy: float | None  # percent of scored answers (races: of first attempts) right
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPage:
+    sessions: list[SessionSummary]
+    total: int  # matching sessions in all pages
+
+
 class Archive(Protocol):
     """Durable results.  Every method returns only after the data is committed."""
 
@@ -132,6 +166,10 @@ class Archive(Protocol):
 
     async def unfinished_games(self) -> list[SavedGame]:
         """Every game that has not ended, with its inputs, oldest first."""
+        ...
+
+    async def list_sessions(self, query: SessionFilter) -> SessionPage:
+        """One page of past and running sessions, newest first (indexed queries)."""
         ...
 
     async def recently_ended(self, limit: int) -> list[tuple[str, str]]:

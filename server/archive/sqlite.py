@@ -26,6 +26,9 @@ from server.archive.records import (
     InputRecord,
     ParticipantRecord,
     SavedGame,
+    SessionFilter,
+    SessionPage,
+    SessionSummary,
     StandingRecord,
 )
 from server.archive.writer import ArchiveClosedError, GroupCommitWriter
@@ -203,6 +206,34 @@ class SqliteArchive:
 
         await self.write(work)
 
+    async def list_sessions(self, query: SessionFilter) -> SessionPage:
+        where, params = _session_conditions(query)
+
+        def work(conn: sqlite3.Connection) -> SessionPage:
+            total = conn.execute(f"SELECT COUNT(*) FROM games g {where}", params).fetchone()[0]
+            rows = conn.execute(
+                f"{_SELECT_SESSIONS} {where} ORDER BY g.created_at DESC, g.id LIMIT ? OFFSET ?",
+                (*params, query.limit, query.offset),
+            ).fetchall()
+            sessions = [
+                SessionSummary(
+                    game_id=row[0],
+                    pin=row[1],
+                    bank_id=row[2],
+                    mode=row[3],
+                    trainer=row[4],
+                    created_at=row[5],
+                    started_at=row[6],
+                    ended_at=row[7],
+                    participants=row[8],
+                    accuracy=None if row[9] is None else 100.0 * row[9],
+                )
+                for row in rows
+            ]
+            return SessionPage(sessions, int(total))
+
+        return await self.read(work)
+
     async def recently_ended(self, limit: int) -> list[tuple[str, str]]:
         def work(conn: sqlite3.Connection) -> list[tuple[str, str]]:
             rows = conn.execute(
@@ -295,6 +326,42 @@ SELECT id, pin, bank_id, mode, settings, trainer, created_at, question_ids,
        started_at, ended_at, seed, bank_hash
 FROM games
 """
+
+
+# Per session: how many took part, and the share of right answers (a race: of first
+# attempts). Each sub-select reads one game's rows through its primary-key index.
+_SELECT_SESSIONS = """
+SELECT g.id, g.pin, g.bank_id, g.mode, g.trainer, g.created_at, g.started_at, g.ended_at,
+       (SELECT COUNT(*) FROM participants p WHERE p.game_id = g.id),
+       COALESCE(
+           (SELECT AVG(a.correct) FROM answers a
+            WHERE a.game_id = g.id AND a.correct IS NOT NULL),
+           (SELECT AVG(t.correct) FROM attempts t WHERE t.game_id = g.id AND t.attempt = 1)
+       )
+FROM games g
+"""
+
+
+def _session_conditions(query: SessionFilter) -> tuple[str, tuple[object, ...]]:
+    conditions: list[str] = []
+    params: list[object] = []
+    for column, value in (
+        ("g.trainer = ?", query.trainer),
+        ("g.bank_id = ?", query.bank_id),
+        ("g.mode = ?", query.mode),
+        ("g.created_at >= ?", query.since),
+        ("g.created_at < ?", query.until),
+    ):
+        if value is not None:
+            conditions.append(column)
+            params.append(value)
+    if query.department is not None:
+        conditions.append(
+            "EXISTS (SELECT 1 FROM participants p WHERE p.game_id = g.id AND p.department = ?)"
+        )
+        params.append(query.department)
+    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+    return where, tuple(params)
 
 
 def _participant_params(p: ParticipantRecord) -> tuple[object, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Awaitable, Callable
 
 from pydantic import BaseModel, ValidationError
@@ -10,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.accounts.store import Trainer
-from server.archive.records import GameResults
+from server.archive.records import GameResults, SessionFilter
 from server.banks.model import Bank
 from server.engine.commands import HostAction
 from server.engine.game import CommandRefused
@@ -29,6 +30,8 @@ from server.web.api_models import (
     GameResultsOut,
     LiveGame,
     ParticipantOut,
+    SessionList,
+    SessionOut,
     StandingOut,
     openapi_document,
 )
@@ -194,6 +197,59 @@ async def game_report(request: Request, trainer: Trainer) -> Response:
     return JSONResponse(SESSION_REPORT.dump_python(report, mode="json"))
 
 
+def _day(text: str | None, field: str) -> float | None:
+    """'2026-11-30' → that day's midnight (UTC), as unix seconds."""
+    if not text:
+        return None
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError as error:
+        raise ValueError(f"{field}: expected a date like 2026-11-30") from error
+    return datetime.datetime.combine(day, datetime.time(), datetime.UTC).timestamp()
+
+
+def _whole(text: str | None, field: str, low: int, high: int, default: int) -> int:
+    if text is None or text == "":
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ValueError(f"{field}: expected a whole number from {low} to {high}")
+    return int(text)
+
+
+async def list_sessions(request: Request, trainer: Trainer) -> Response:
+    """GET /api/v1/sessions: past and running sessions, newest first, a page at a time.
+
+    A trainer sees their own sessions; an admin sees everyone's (and may filter by
+    `trainer`)."""
+    params = request.query_params
+    try:
+        per_page = _whole(params.get("per_page"), "per_page", 1, 100, 25)
+        page = _whole(params.get("page"), "page", 1, 100_000, 1)
+        since = _day(params.get("from"), "from")
+        until = _day(params.get("to"), "to")
+    except ValueError as error:
+        return api_error(422, "invalid_request", str(error))
+    owner = params.get("trainer") if trainer.role == "admin" else trainer.username
+    query = SessionFilter(
+        trainer=owner or None,
+        bank_id=params.get("bank") or None,
+        department=params.get("department") or None,
+        mode=params.get("mode") or None,
+        since=since,
+        until=until + 86_400 if until is not None else None,  # `to` is inclusive
+        limit=per_page,
+        offset=(page - 1) * per_page,
+    )
+    found = await state_of(request).archive.list_sessions(query)
+    out = SessionList(
+        total=found.total,
+        page=page,
+        per_page=per_page,
+        sessions=[SessionOut.model_validate(s, from_attributes=True) for s in found.sessions],
+    )
+    return _json(out)
+
+
 async def game_results(request: Request, trainer: Trainer) -> Response:
     found = await _results_for(request, trainer)
     if isinstance(found, Response):
@@ -269,4 +325,5 @@ routes = [
     Route("/api/v1/games/{game_id}/end", authenticated(end_game), methods=["POST"]),
     Route("/api/v1/games/{game_id}/results", authenticated(game_results), methods=["GET"]),
     Route("/api/v1/games/{game_id}/report", authenticated(game_report), methods=["GET"]),
+    Route("/api/v1/sessions", authenticated(list_sessions), methods=["GET"]),
 ]

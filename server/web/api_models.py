@@ -76,6 +76,28 @@ class LiveGame(_Model):
     created_at: float
 
 
+class SessionOut(_Model):
+    game_id: str
+    pin: str
+    bank_id: str
+    mode: str
+    trainer: str
+    created_at: float
+    started_at: float | None
+    ended_at: float | None
+    participants: int
+    accuracy: float | None = Field(
+        description="percent of scored answers right (a race: of first attempts)"
+    )
+
+
+class SessionList(_Model):
+    total: int = Field(description="matching sessions in all pages")
+    page: int
+    per_page: int
+    sessions: list[SessionOut]
+
+
 class GameEnded(_Model):
     game_id: str
     phase: str
@@ -168,6 +190,7 @@ def openapi_document() -> dict[str, Any]:
         LiveGame,
         GameEnded,
         GameResultsOut,
+        SessionList,
     ]
     _, schemas = models_json_schema(
         [(m, "validation") for m in models], ref_template="#/components/schemas/{model}"
@@ -249,6 +272,30 @@ def openapi_document() -> dict[str, Any]:
                         "200": _response("GameEnded", "ended"),
                         "404": _response("ErrorResponse", "no such game"),
                         "409": _response("ErrorResponse", "already ended"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/sessions": {
+                "get": {
+                    "summary": "Past and running sessions, newest first (your own; all for "
+                    "an admin)",
+                    "parameters": [
+                        {"name": name, "in": "query", "required": False, "schema": schema}
+                        for name, schema in (
+                            ("from", {"type": "string", "format": "date"}),
+                            ("to", {"type": "string", "format": "date"}),
+                            ("bank", {"type": "string"}),
+                            ("trainer", {"type": "string"}),
+                            ("department", {"type": "string"}),
+                            ("mode", {"type": "string", "enum": ["quiz", "race"]}),
+                            ("page", {"type": "integer", "minimum": 1}),
+                            ("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
+                        )
+                    ],
+                    "responses": {
+                        "200": _response("SessionList", "one page"),
+                        "422": _response("ErrorResponse", "a bad filter"),
                         **_ERRORS,
                     },
                 }

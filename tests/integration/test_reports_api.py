@@ -52,3 +52,22 @@ def test_another_trainer_may_not_read_a_report(server: RunningServer) -> None:
     with server.api(server.trainer_token) as other:
         response = other.get(f"/api/v1/games/{game['game_id']}/report")
     assert response.status_code == 403 and response.json()["error"]["code"] == "not_owner"
+
+
+def test_the_sessions_list_shows_a_trainer_their_own_and_an_admin_everyone(
+    server: RunningServer,
+) -> None:
+    mine = server.create_game(token=server.trainer_token)
+    theirs = server.create_game()
+    with server.api(server.trainer_token) as trainer:
+        listed = trainer.get("/api/v1/sessions", params={"per_page": 100}).json()
+        bad = trainer.get("/api/v1/sessions", params={"from": "yesterday"})
+    ids = {s["game_id"] for s in listed["sessions"]}
+    assert mine["game_id"] in ids and theirs["game_id"] not in ids
+    assert bad.status_code == 422 and "expected a date" in bad.json()["error"]["message"]
+    with server.api() as admin:
+        everyone = admin.get("/api/v1/sessions", params={"per_page": 100}).json()
+        only_doctor = admin.get("/api/v1/sessions", params={"trainer": "doctor"}).json()
+    assert {mine["game_id"], theirs["game_id"]} <= {s["game_id"] for s in everyone["sessions"]}
+    assert all(s["trainer"] == "doctor" for s in only_doctor["sessions"])
+    assert httpx.get(f"{server.base_url}/api/v1/sessions").status_code == 401

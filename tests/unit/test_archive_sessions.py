@@ -1,0 +1,81 @@
+"""The sessions list: filters, pages, participant counts and accuracy, from SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from server.archive.records import (
+    AnswerRecord,
+    AttemptRecord,
+    GameRecord,
+    InputRecord,
+    ParticipantRecord,
+    SessionFilter,
+)
+from server.archive.sqlite import SqliteArchive
+
+
+def answer(game: str, player: str, index: int, correct: bool) -> AnswerRecord:
+    return AnswerRecord(game, player, index, f"q{index}", 0, 0.0, 100, correct, 0, 0)
+
+
+async def fill(archive: SqliteArchive) -> None:
+    for n, (trainer, bank, mode, day) in enumerate(
+        [
+            ("aziza", "icd", "quiz", 1),
+            ("aziza", "icd", "quiz", 2),
+            ("bobur", "card", "quiz", 3),
+            ("aziza", "card", "race", 4),
+        ]
+    ):
+        game_id = f"g{n}"
+        await archive.record_game(
+            GameRecord(game_id, f"10000{n}", bank, mode, {}, trainer, day * 86_400.0, [])
+        )
+        people = tuple(
+            ParticipantRecord(game_id, p, p, None, "Therapy" if p == "ann" else "Surgery", 0.0)
+            for p in ("ann", "bob")
+        )
+        answers: tuple[AnswerRecord, ...] = ()
+        attempts: tuple[AttemptRecord, ...] = ()
+        if mode == "quiz":
+            answers = (answer(game_id, "ann", 0, True), answer(game_id, "bob", 0, n == 0))
+        else:
+            attempts = (
+                AttemptRecord(game_id, "ann", 0, "c/s1", 1, 0, 0, 0.0, 10, False),
+                AttemptRecord(game_id, "ann", 0, "c/s1", 2, 1, 1, 0.0, 20, True),
+                AttemptRecord(game_id, "bob", 0, "c/s1", 1, 1, 1, 0.0, 10, True),
+            )
+        await archive.record_inputs(
+            game_id,
+            [InputRecord(1, 0.0, {"kind": "x"}, people, answers, attempts)],
+        )
+
+
+def test_sessions_newest_first_with_counts_accuracy_and_filters(tmp_path: Path) -> None:
+    async def main() -> None:
+        archive = SqliteArchive(tmp_path / "a.sqlite3")
+        await archive.open()
+        await fill(archive)
+        everything = await archive.list_sessions(SessionFilter())
+        assert everything.total == 4
+        assert [s.game_id for s in everything.sessions] == ["g3", "g2", "g1", "g0"]
+        by_id = {s.game_id: s for s in everything.sessions}
+        assert by_id["g0"].participants == 2 and by_id["g0"].accuracy == 100.0
+        assert by_id["g1"].accuracy == 50.0
+        assert by_id["g3"].accuracy == 50.0  # a race: first attempts (ann wrong, bob right)
+        mine = await archive.list_sessions(SessionFilter(trainer="aziza", bank_id="icd"))
+        assert [s.game_id for s in mine.sessions] == ["g1", "g0"]
+        dated = await archive.list_sessions(SessionFilter(since=2 * 86_400.0, until=4 * 86_400.0))
+        assert [s.game_id for s in dated.sessions] == ["g2", "g1"]
+        races = await archive.list_sessions(SessionFilter(mode="race"))
+        assert [s.game_id for s in races.sessions] == ["g3"]
+        by_department = await archive.list_sessions(SessionFilter(department="Therapy"))
+        assert by_department.total == 4
+        assert (await archive.list_sessions(SessionFilter(department="ENT"))).total == 0
+        page_two = await archive.list_sessions(SessionFilter(limit=3, offset=3))
+        assert page_two.total == 4 and [s.game_id for s in page_two.sessions] == ["g0"]
+        await archive.close()
+
+    asyncio.run(main())
