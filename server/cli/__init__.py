@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from server.cli import banks, bots, doctor, serve, trainers
+from server.cli import banks, bots, doctor, export, serve, trainers
 
 
 def installed_version() -> str:
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     banks.register(commands)
     doctor.register(commands)
+    export.register(commands)
     serve.register(commands)
     trainers.register(commands)
     bots.register(commands)

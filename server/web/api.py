@@ -17,6 +17,7 @@ from server.engine.commands import HostAction
 from server.engine.game import CommandRefused
 from server.engine.views import texts
 from server.live.actor import GameActor
+from server.reports.export import answer_rows, csv_text, xlsx_bytes
 from server.reports.session import session_report
 from server.web.api_models import (
     SESSION_REPORT,
@@ -36,6 +37,8 @@ from server.web.api_models import (
     openapi_document,
 )
 from server.web.auth import api_error, current_trainer, state_of
+from server.web.i18n import choose_language
+from server.web.pages import PageRenderer
 from server.web.state import AppState
 
 Handler = Callable[[Request, Trainer], Awaitable[Response]]
@@ -250,6 +253,33 @@ async def list_sessions(request: Request, trainer: Trainer) -> Response:
     return _json(out)
 
 
+async def game_export(request: Request, trainer: Trainer) -> Response:
+    """GET /api/v1/games/{id}/export.csv (every answer) or .xlsx (one sheet per view);
+    headers in `?lang=` (else the trainer's language)."""
+    if request.path_params["format"] not in ("csv", "xlsx"):
+        return api_error(404, "unknown_format", "export as .csv or .xlsx")
+    found = await _results_for(request, trainer)
+    if isinstance(found, Response):
+        return found
+    state = state_of(request)
+    language = choose_language(request)
+    renderer: PageRenderer = request.app.state.pages
+    gettext = renderer.translations[language].gettext
+    report = session_report(found, state.catalog.banks.get(found.game.bank_id))
+    name = f"quizkiosk-{found.game.game_id}"
+    if request.path_params["format"] == "csv":
+        return Response(
+            csv_text(answer_rows(found, gettext)),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return Response(
+        xlsx_bytes(report, found, language, gettext),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+
+
 async def game_results(request: Request, trainer: Trainer) -> Response:
     found = await _results_for(request, trainer)
     if isinstance(found, Response):
@@ -326,4 +356,9 @@ routes = [
     Route("/api/v1/games/{game_id}/results", authenticated(game_results), methods=["GET"]),
     Route("/api/v1/games/{game_id}/report", authenticated(game_report), methods=["GET"]),
     Route("/api/v1/sessions", authenticated(list_sessions), methods=["GET"]),
+    Route(
+        "/api/v1/games/{game_id}/export.{format:str}",
+        authenticated(game_export),
+        methods=["GET"],
+    ),
 ]

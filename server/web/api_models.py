@@ -300,6 +300,21 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/games/{game_id}/export.csv": {
+                "get": {
+                    "summary": "Every answer (a race: every attempt) as CSV, headers in ?lang=",
+                    "parameters": [game_id],
+                    "responses": {"200": {"description": "text/csv"}, **_ERRORS},
+                }
+            },
+            "/api/v1/games/{game_id}/export.xlsx": {
+                "get": {
+                    "summary": "The session as XLSX: overview, questions, participants, "
+                    "answers; headers in ?lang=",
+                    "parameters": [game_id],
+                    "responses": {"200": {"description": "an XLSX workbook"}, **_ERRORS},
+                }
+            },
             "/api/v1/games/{game_id}/report": {
                 "get": {
                     "summary": "The session report: leaderboard, questions hardest first "

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 
 import httpx
 
@@ -71,3 +73,58 @@ def test_the_sessions_list_shows_a_trainer_their_own_and_an_admin_everyone(
     assert {mine["game_id"], theirs["game_id"]} <= {s["game_id"] for s in everyone["sessions"]}
     assert all(s["trainer"] == "doctor" for s in only_doctor["sessions"])
     assert httpx.get(f"{server.base_url}/api/v1/sessions").status_code == 401
+
+
+def test_exports_through_the_api_and_the_command_line(server: RunningServer) -> None:
+    game = server.create_game()
+    path = f"/api/v1/games/{game['game_id']}/export"
+    with server.api() as admin:
+        as_csv = admin.get(f"{path}.csv", params={"lang": "ru"})
+        as_xlsx = admin.get(f"{path}.xlsx")
+        unknown = admin.get(f"{path}.pdf")
+    assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
+    assert as_csv.text.lstrip("\ufeff").startswith("Участник")
+    assert as_xlsx.status_code == 200 and as_xlsx.content[:2] == b"PK"  # a zip: XLSX
+    assert unknown.status_code == 404
+    with server.api(server.trainer_token) as other:
+        assert other.get(f"{path}.csv").status_code == 403
+    output = server.data_dir / "export.xlsx"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "export",
+            game["game_id"],
+            "-o",
+            str(output),
+            "--data-dir",
+            str(server.data_dir),
+            "--banks",
+            str(server.banks_dir),
+            "--lang",
+            "en",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert output.read_bytes()[:2] == b"PK"
+    missing = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "export",
+            "nope",
+            "-o",
+            str(output),
+            "--data-dir",
+            str(server.data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 1 and "no session 'nope'" in missing.stdout
