@@ -139,6 +139,27 @@ class SessionPage:
     total: int  # matching sessions in all pages
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerTotal:
+    """Scored answers of one staff member (or department) to one question, summed."""
+
+    staff_id: str | None
+    department: str | None
+    bank_id: str
+    question_id: str
+    answered: int
+    right: int
+    last_seen: float  # the latest session's creation time
+
+
+@dataclass(frozen=True, slots=True)
+class TotalsFilter:
+    trainer: str | None = None  # only sessions of this trainer (None: an admin, all)
+    staff_id: str | None = None
+    since: float | None = None
+    until: float | None = None
+
+
 class Archive(Protocol):
     """Durable results.  Every method returns only after the data is committed."""
 
@@ -170,6 +191,11 @@ class Archive(Protocol):
 
     async def list_sessions(self, query: SessionFilter) -> SessionPage:
         """One page of past and running sessions, newest first (indexed queries)."""
+        ...
+
+    async def answer_totals(self, query: TotalsFilter) -> list[AnswerTotal]:
+        """Scored answers summed per staff member, department and question (quizzes,
+        and races' first attempts), for roll-ups across sessions."""
         ...
 
     async def recently_ended(self, limit: int) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar, cast
 from server.archive.migrations import check_version, migrate
 from server.archive.records import (
     AnswerRecord,
+    AnswerTotal,
     AttemptRecord,
     GameRecord,
     GameResults,
@@ -30,6 +31,7 @@ from server.archive.records import (
     SessionPage,
     SessionSummary,
     StandingRecord,
+    TotalsFilter,
 )
 from server.archive.writer import ArchiveClosedError, GroupCommitWriter
 
@@ -231,6 +233,48 @@ class SqliteArchive:
                 for row in rows
             ]
             return SessionPage(sessions, int(total))
+
+        return await self.read(work)
+
+    async def answer_totals(self, query: TotalsFilter) -> list[AnswerTotal]:
+        conditions = ["p.staff_id IS NOT NULL OR p.department IS NOT NULL"]
+        params: list[object] = []
+        for sql, value in (
+            ("g.trainer = ?", query.trainer),
+            ("p.staff_id = ?", query.staff_id),
+            ("g.created_at >= ?", query.since),
+            ("g.created_at < ?", query.until),
+        ):
+            if value is not None:
+                conditions.append(sql)
+                params.append(value)
+        where = " AND ".join(f"({c})" for c in conditions)
+
+        def work(conn: sqlite3.Connection) -> list[AnswerTotal]:
+            rows = conn.execute(
+                f"""
+                SELECT staff_id, department, bank_id, question_id,
+                       COUNT(*), SUM(correct), MAX(created_at)
+                FROM (
+                    SELECT p.staff_id, p.department, g.bank_id, a.question_id, a.correct,
+                           g.created_at
+                    FROM answers a
+                    JOIN participants p ON p.game_id = a.game_id AND p.player_id = a.player_id
+                    JOIN games g ON g.id = a.game_id
+                    WHERE a.correct IS NOT NULL AND {where}
+                    UNION ALL
+                    SELECT p.staff_id, p.department, g.bank_id, t.step_id, t.correct,
+                           g.created_at
+                    FROM attempts t
+                    JOIN participants p ON p.game_id = t.game_id AND p.player_id = t.player_id
+                    JOIN games g ON g.id = t.game_id
+                    WHERE t.attempt = 1 AND {where}
+                )
+                GROUP BY staff_id, department, bank_id, question_id
+                """,
+                (*params, *params),
+            ).fetchall()
+            return [AnswerTotal(*row) for row in rows]
 
         return await self.read(work)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
@@ -11,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.accounts.store import Trainer
-from server.archive.records import GameResults, SessionFilter
+from server.archive.records import AnswerTotal, GameResults, SessionFilter, TotalsFilter
 from server.banks.model import Bank
 from server.engine.commands import HostAction
 from server.engine.game import CommandRefused
@@ -19,8 +20,18 @@ from server.engine.views import texts
 from server.live.actor import GameActor
 from server.reports.export import answer_rows, csv_text, xlsx_bytes
 from server.reports.session import session_report
+from server.reports.staff import (
+    REFRESHER_THRESHOLD,
+    heat_map,
+    refresher_list,
+    staff_record,
+    topic_map,
+)
 from server.web.api_models import (
+    HEAT,
+    NEEDS,
     SESSION_REPORT,
+    STAFF_RECORD,
     AnswerOut,
     AttemptOut,
     BankSummary,
@@ -280,6 +291,62 @@ async def game_export(request: Request, trainer: Trainer) -> Response:
     )
 
 
+def _totals_filter(request: Request, trainer: Trainer, staff_id: str | None) -> TotalsFilter:
+    params = request.query_params
+    until = _day(params.get("to"), "to")
+    return TotalsFilter(
+        trainer=None if trainer.role == "admin" else trainer.username,
+        staff_id=staff_id,
+        since=_day(params.get("from"), "from"),
+        until=until + 86_400 if until is not None else None,
+    )
+
+
+async def _totals(request: Request, query: TotalsFilter) -> tuple[list[AnswerTotal], Any]:
+    state = state_of(request)
+    return await state.archive.answer_totals(query), topic_map(state.catalog.banks.values())
+
+
+async def staff_member(request: Request, trainer: Trainer) -> Response:
+    """GET /api/v1/staff/{staff_id}: accuracy overall and per topic, weakest first."""
+    staff_id = request.path_params["staff_id"]
+    try:
+        query = _totals_filter(request, trainer, staff_id)
+    except ValueError as error:
+        return api_error(422, "invalid_request", str(error))
+    totals, topics = await _totals(request, query)
+    if not totals:
+        return api_error(404, "unknown_staff", "no answers from this staff ID in your sessions")
+    return JSONResponse(
+        STAFF_RECORD.dump_python(staff_record(staff_id, totals, topics), mode="json")
+    )
+
+
+async def refreshers(request: Request, trainer: Trainer) -> Response:
+    """GET /api/v1/refreshers: who needs a refresher on which topic, by department."""
+    try:
+        query = _totals_filter(request, trainer, None)
+        threshold = float(request.query_params.get("threshold") or REFRESHER_THRESHOLD)
+        if not 0 < threshold <= 100:
+            raise ValueError("threshold: expected a percentage from 1 to 100")
+        least = _whole(request.query_params.get("min_answers"), "min_answers", 1, 1000, 3)
+    except ValueError as error:
+        return api_error(422, "invalid_request", str(error))
+    totals, topics = await _totals(request, query)
+    needs = refresher_list(totals, topics, threshold=threshold, min_answers=least)
+    return JSONResponse(NEEDS.dump_python(needs, mode="json"))
+
+
+async def department_heat_map(request: Request, trainer: Trainer) -> Response:
+    """GET /api/v1/heatmap: accuracy per department and topic, with how many staff."""
+    try:
+        query = _totals_filter(request, trainer, None)
+    except ValueError as error:
+        return api_error(422, "invalid_request", str(error))
+    totals, topics = await _totals(request, query)
+    return JSONResponse(HEAT.dump_python(heat_map(totals, topics), mode="json"))
+
+
 async def game_results(request: Request, trainer: Trainer) -> Response:
     found = await _results_for(request, trainer)
     if isinstance(found, Response):
@@ -356,6 +423,9 @@ routes = [
     Route("/api/v1/games/{game_id}/results", authenticated(game_results), methods=["GET"]),
     Route("/api/v1/games/{game_id}/report", authenticated(game_report), methods=["GET"]),
     Route("/api/v1/sessions", authenticated(list_sessions), methods=["GET"]),
+    Route("/api/v1/staff/{staff_id}", authenticated(staff_member), methods=["GET"]),
+    Route("/api/v1/refreshers", authenticated(refreshers), methods=["GET"]),
+    Route("/api/v1/heatmap", authenticated(department_heat_map), methods=["GET"]),
     Route(
         "/api/v1/games/{game_id}/export.{format:str}",
         authenticated(game_export),

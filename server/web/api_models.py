@@ -9,10 +9,14 @@ from pydantic.json_schema import models_json_schema
 
 from server.engine.settings import GameSettings, RaceSettings
 from server.reports.session import SessionReport
+from server.reports.staff import HeatCell, RefresherNeed, StaffRecord
 
 # The session report is a tree of frozen dataclasses (server.reports.session): pydantic
 # dumps it to JSON and gives its schema, so the API and the report share one shape.
 SESSION_REPORT: TypeAdapter[SessionReport] = TypeAdapter(SessionReport)
+STAFF_RECORD: TypeAdapter[StaffRecord] = TypeAdapter(StaffRecord)
+NEEDS: TypeAdapter[list[RefresherNeed]] = TypeAdapter(list[RefresherNeed])
+HEAT: TypeAdapter[list[HeatCell]] = TypeAdapter(list[HeatCell])
 
 
 class _Model(BaseModel):
@@ -199,6 +203,15 @@ def openapi_document() -> dict[str, Any]:
         mode="serialization", ref_template="#/components/schemas/{model}"
     )
     report_defs = report_schema.pop("$defs", {})
+    extra_schemas: dict[str, Any] = {}
+    for name, adapter in (
+        ("StaffRecord", STAFF_RECORD),
+        ("RefresherNeeds", NEEDS),
+        ("HeatMap", HEAT),
+    ):
+        schema = adapter.json_schema(ref_template="#/components/schemas/{model}")
+        extra_schemas.update(schema.pop("$defs", {}))
+        extra_schemas[name] = schema
     game_id = {"name": "game_id", "in": "path", "required": True, "schema": {"type": "string"}}
     return {
         "openapi": "3.1.0",
@@ -208,6 +221,7 @@ def openapi_document() -> dict[str, Any]:
                 **schemas.get("$defs", {}),
                 **report_defs,
                 "SessionReport": report_schema,
+                **extra_schemas,
             },
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
@@ -298,6 +312,38 @@ def openapi_document() -> dict[str, Any]:
                         "422": _response("ErrorResponse", "a bad filter"),
                         **_ERRORS,
                     },
+                }
+            },
+            "/api/v1/staff/{staff_id}": {
+                "get": {
+                    "summary": "One staff member across sessions: accuracy overall and per "
+                    "topic (weakest first), last seen; ?from=&to= dates",
+                    "parameters": [
+                        {
+                            "name": "staff_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": _response("StaffRecord", "the record"),
+                        "404": _response("ErrorResponse", "no answers from this staff ID"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/refreshers": {
+                "get": {
+                    "summary": "Staff below ?threshold= (default 70) on a topic, by "
+                    "department; ?from=&to=, ?min_answers= (default 3)",
+                    "responses": {"200": _response("RefresherNeeds", "the list"), **_ERRORS},
+                }
+            },
+            "/api/v1/heatmap": {
+                "get": {
+                    "summary": "Accuracy per department and topic, with staff counts",
+                    "responses": {"200": _response("HeatMap", "the cells"), **_ERRORS},
                 }
             },
             "/api/v1/games/{game_id}/export.csv": {

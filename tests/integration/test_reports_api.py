@@ -128,3 +128,36 @@ def test_exports_through_the_api_and_the_command_line(server: RunningServer) -> 
         check=False,
     )
     assert missing.returncode == 1 and "no session 'nope'" in missing.stdout
+
+
+def test_staff_records_refreshers_and_the_heat_map_follow_staff_across_sessions(
+    server: RunningServer,
+) -> None:
+    async def play(wrong: bool) -> None:
+        game = server.create_game(time_per_question=20, require_staff_id=True)
+        projector = await host(server, game)
+        nurse = await player(server, game["pin"], "Nurse", staff_id="S-77", department="ENT")
+        await projector.send({"type": "start"})
+        question = await nurse.expect("question", index=0)
+        labels = [choice["en"] for choice in question["choices"]]
+        value = labels.index("A" if wrong else "B")
+        await nurse.send({"type": "answer", "question": 0, "value": value})
+        await nurse.expect("answer_ack")
+        await projector.expect("reveal")
+        await projector.send({"type": "end"})
+        await projector.expect("ended")
+
+    for wrong in (True, True, True, False):  # four sessions, one right
+        asyncio.run(play(wrong))
+    with server.api() as admin:
+        record = admin.get("/api/v1/staff/S-77").json()
+        needs = admin.get("/api/v1/refreshers").json()
+        cells = admin.get("/api/v1/heatmap").json()
+        assert admin.get("/api/v1/staff/nobody").status_code == 404
+        assert admin.get("/api/v1/refreshers", params={"threshold": "0"}).status_code == 422
+    assert record["answered"] == 4 and record["right"] == 1 and record["accuracy"] == 25.0
+    assert record["departments"] == ["ENT"]
+    assert any(n["staff_id"] == "S-77" and n["department"] == "ENT" for n in needs)
+    assert any(c["department"] == "ENT" and c["participants"] == 1 for c in cells)
+    with server.api(server.trainer_token) as other:  # not their sessions
+        assert other.get("/api/v1/staff/S-77").status_code == 404
