@@ -198,6 +198,24 @@ class Archive(Protocol):
         and races' first attempts), for roll-ups across sessions."""
         ...
 
+    async def set_participant(
+        self,
+        game_id: str,
+        player_id: str,
+        *,
+        staff_id: str | None,
+        name: str | None = None,
+        department: str | None = None,
+    ) -> bool:
+        """Correct one participant's personal data or give them a staff ID (a merge into
+        a staff record); False if there is no such participant."""
+        ...
+
+    async def erase_staff(self, staff_id: str) -> int:
+        """Erase a staff member's personal data (name, staff ID, department) everywhere;
+        their answers stay, anonymous. Returns how many participations were erased."""
+        ...
+
     async def recently_ended(self, limit: int) -> list[tuple[str, str]]:
         """(PIN, game id) of the games that ended last, newest first."""
         ...

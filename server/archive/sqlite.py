@@ -38,6 +38,9 @@ from server.archive.writer import ArchiveClosedError, GroupCommitWriter
 T = TypeVar("T")
 
 
+ERASED_NAME = "—"  # what an erased participant's name becomes: no personal data left
+
+
 class UnknownGameError(LookupError):
     """A write referred to a game the archive has no record of."""
 
@@ -277,6 +280,37 @@ class SqliteArchive:
             return [AnswerTotal(*row) for row in rows]
 
         return await self.read(work)
+
+    async def set_participant(
+        self,
+        game_id: str,
+        player_id: str,
+        *,
+        staff_id: str | None,
+        name: str | None = None,
+        department: str | None = None,
+    ) -> bool:
+        def work(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "UPDATE participants SET staff_id = COALESCE(?, staff_id),"
+                " name = COALESCE(?, name), department = COALESCE(?, department)"
+                " WHERE game_id = ? AND player_id = ?",
+                (staff_id, name, department, game_id, player_id),
+            )
+            return cursor.rowcount == 1
+
+        return await self.write(work)
+
+    async def erase_staff(self, staff_id: str) -> int:
+        def work(conn: sqlite3.Connection) -> int:
+            cursor = conn.execute(
+                "UPDATE participants SET name = ?, staff_id = NULL, department = NULL"
+                " WHERE staff_id = ?",
+                (ERASED_NAME, staff_id),
+            )
+            return cursor.rowcount
+
+        return await self.write(work)
 
     async def recently_ended(self, limit: int) -> list[tuple[str, str]]:
         def work(conn: sqlite3.Connection) -> list[tuple[str, str]]:

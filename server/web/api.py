@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -347,6 +348,63 @@ async def department_heat_map(request: Request, trainer: Trainer) -> Response:
     return JSONResponse(HEAT.dump_python(heat_map(totals, topics), mode="json"))
 
 
+async def _admin_json(request: Request, trainer: Trainer) -> dict[str, Any] | Response:
+    if trainer.role != "admin":
+        return api_error(403, "not_admin", "only an administrator may change personal data")
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except ValueError:
+        return api_error(422, "invalid_request", "the body must be a JSON object")
+    if not isinstance(body, dict):
+        return api_error(422, "invalid_request", "the body must be a JSON object")
+    return body
+
+
+def _text_field(body: dict[str, Any], name: str, required: bool) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        raise ValueError(f"{name}: expected text of 1 to 64 characters")
+    return value.strip()
+
+
+async def set_participant(request: Request, trainer: Trainer) -> Response:
+    """POST /api/v1/participants/{game_id}/{player_id} (admin): correct a participant's
+    name or department, or give them a staff ID — merging them into that staff record."""
+    body = await _admin_json(request, trainer)
+    if isinstance(body, Response):
+        return body
+    try:
+        staff_id = _text_field(body, "staff_id", required=False)
+        name = _text_field(body, "name", required=False)
+        department = _text_field(body, "department", required=False)
+    except ValueError as error:
+        return api_error(422, "invalid_request", str(error))
+    found = await state_of(request).archive.set_participant(
+        request.path_params["game_id"],
+        request.path_params["player_id"],
+        staff_id=staff_id,
+        name=name,
+        department=department,
+    )
+    if not found:
+        return api_error(404, "unknown_participant", "no such participant")
+    return JSONResponse({"updated": True})
+
+
+async def erase_staff(request: Request, trainer: Trainer) -> Response:
+    """POST /api/v1/staff/{staff_id}/erase (admin): erase the name, staff ID and department
+    everywhere; the answers stay, anonymous, in the statistics."""
+    body = await _admin_json(request, trainer)
+    if isinstance(body, Response):
+        return body
+    erased = await state_of(request).archive.erase_staff(request.path_params["staff_id"])
+    if not erased:
+        return api_error(404, "unknown_staff", "no participant has this staff ID")
+    return JSONResponse({"erased": erased})
+
+
 async def game_results(request: Request, trainer: Trainer) -> Response:
     found = await _results_for(request, trainer)
     if isinstance(found, Response):
@@ -426,6 +484,12 @@ routes = [
     Route("/api/v1/staff/{staff_id}", authenticated(staff_member), methods=["GET"]),
     Route("/api/v1/refreshers", authenticated(refreshers), methods=["GET"]),
     Route("/api/v1/heatmap", authenticated(department_heat_map), methods=["GET"]),
+    Route(
+        "/api/v1/participants/{game_id}/{player_id}",
+        authenticated(set_participant),
+        methods=["POST"],
+    ),
+    Route("/api/v1/staff/{staff_id}/erase", authenticated(erase_staff), methods=["POST"]),
     Route(
         "/api/v1/games/{game_id}/export.{format:str}",
         authenticated(game_export),

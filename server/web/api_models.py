@@ -333,6 +333,47 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/participants/{game_id}/{player_id}": {
+                "post": {
+                    "summary": "Admin: correct a participant's name or department, or give "
+                    "them a staff ID (merging them into that staff record); JSON body with "
+                    "any of staff_id, name, department",
+                    "parameters": [
+                        game_id,
+                        {
+                            "name": "player_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "responses": {
+                        "200": {"description": "updated"},
+                        "404": _response("ErrorResponse", "no such participant"),
+                        "422": _response("ErrorResponse", "invalid request"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/staff/{staff_id}/erase": {
+                "post": {
+                    "summary": "Admin: erase a staff member's name, staff ID and department "
+                    "everywhere; their answers stay, anonymous, in the statistics",
+                    "parameters": [
+                        {
+                            "name": "staff_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "how many participations were erased"},
+                        "404": _response("ErrorResponse", "no participant has this staff ID"),
+                        **_ERRORS,
+                    },
+                }
+            },
             "/api/v1/refreshers": {
                 "get": {
                     "summary": "Staff below ?threshold= (default 70) on a topic, by "

@@ -161,3 +161,40 @@ def test_staff_records_refreshers_and_the_heat_map_follow_staff_across_sessions(
     assert any(c["department"] == "ENT" and c["participants"] == 1 for c in cells)
     with server.api(server.trainer_token) as other:  # not their sessions
         assert other.get("/api/v1/staff/S-77").status_code == 404
+
+
+def test_an_admin_merges_a_participant_into_a_staff_record_and_erases_personal_data(
+    server: RunningServer,
+) -> None:
+    async def play(staff_id: str | None) -> tuple[str, str]:
+        game = server.create_game(time_per_question=20)
+        projector = await host(server, game)
+        extra = {"staff_id": staff_id} if staff_id else {}
+        phone = await player(server, game["pin"], "Gulnora", department="Therapy", **extra)
+        await projector.send({"type": "start"})
+        question = await phone.expect("question", index=0)
+        labels = [choice["en"] for choice in question["choices"]]
+        await phone.send({"type": "answer", "question": 0, "value": labels.index("B")})
+        await phone.expect("answer_ack")
+        await projector.send({"type": "end"})
+        await projector.expect("ended")
+        return game["game_id"], phone.received[0]["player"]["id"]
+
+    asyncio.run(play("G-5"))
+    loose_game, loose_player = asyncio.run(play(None))  # joined without her staff ID
+    path = f"/api/v1/participants/{loose_game}/{loose_player}"
+    with server.api(server.trainer_token) as trainer:
+        assert trainer.post(path, json={"staff_id": "G-5"}).status_code == 403
+    with server.api() as admin:
+        assert admin.get("/api/v1/staff/G-5").json()["answered"] == 1
+        assert admin.post(path, json={"staff_id": ""}).status_code == 422
+        assert admin.post(path, json={"staff_id": "G-5"}).json() == {"updated": True}
+        assert admin.get("/api/v1/staff/G-5").json()["answered"] == 2  # merged
+        assert admin.post("/api/v1/staff/G-5/erase", json={}).json() == {"erased": 2}
+        assert admin.get("/api/v1/staff/G-5").status_code == 404
+        report = admin.get(f"/api/v1/games/{loose_game}/report").json()
+    # Her answer still counts, anonymously.
+    assert report["participants"][0]["name"] == "—"
+    assert report["participants"][0]["staff_id"] is None
+    single = next(q for q in report["questions"] if q["question_id"] == "single")
+    assert single["answered"] == 1 and single["correct"] == 1
