@@ -273,6 +273,17 @@ def summary(game: QuizGame) -> Json:
 
 
 def player_screen(game: QuizGame, player_id: str, now: float) -> Json:
+    if game.phase == Phase.LOBBY:
+        # Nobody has scored before the first question, so everyone shares rank 1 (as
+        # rank_players ranks equal scores): no ranking of the room for each welcome,
+        # which made a join wave of N players O(N² log N).
+        joined = player_id in game.players
+        return {
+            "phase": game.phase.value,
+            "score": 0,
+            "rank": 1 if joined else None,
+            "players": len(game.players),
+        }
     standings = game.public_standings()
     me = game.public_standing_of(player_id) if player_id else None
     screen: Json = {

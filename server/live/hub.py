@@ -3,8 +3,10 @@
 Each message is encoded once per audience and the same frame is queued on every
 connection it is for. Running counts (`Send.every`) are coalesced: at most one
 per interval goes out, always the latest, and any that is waiting is flushed
-before the next ordinary message, so a count never arrives after the reveal it
-belongs to.
+before the next ordinary message to the same screens, so a count never arrives
+after the reveal it belongs to. A message to other screens leaves it waiting: the
+host's `player_joined` for each join does not push the phones' lobby count out
+early (which made a join wave of N players N broadcasts to everyone, O(N²) frames).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from server.live.clock import Clock, Timer
 from server.live.connection import Connection
 from server.protocol import (
+    EVERYONE,
     Audience,
     Everyone,
     Hosts,
@@ -64,7 +67,8 @@ class Hub:
             self._deliver_coalesced(send)
             return
         if not isinstance(send.to, OnePlayer):
-            self.flush_coalesced()  # a count goes out before the broadcast that follows it
+            # A count goes out before the broadcast that follows it on the same screens.
+            self.flush_coalesced(send.to)
         self._write(send)
 
     def send_to_player(self, player_id: str, frame: str) -> None:
@@ -127,10 +131,16 @@ class Hub:
             entry.last_sent = self.clock.now()
             self._write(waiting)
 
-    def flush_coalesced(self) -> None:
-        """Send every count that is waiting for its interval, now."""
+    def flush_coalesced(self, reaching: Audience = EVERYONE) -> None:
+        """Send every count that is waiting for its interval now (of those whose
+        screens a message to `reaching` also goes to)."""
         for key, entry in self._coalesced.items():
-            if entry.waiting is not None:
+            if entry.waiting is not None and _overlap(key[0], reaching):
                 if entry.timer is not None:
                     entry.timer.cancel()
                 self._flush_one(key)
+
+
+def _overlap(a: Audience, b: Audience) -> bool:
+    """Whether two broadcast audiences share a screen (Everyone, Hosts, Players)."""
+    return isinstance(a, Everyone) or isinstance(b, Everyone) or type(a) is type(b)

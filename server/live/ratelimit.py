@@ -15,6 +15,8 @@ from collections.abc import Sequence
 class TokenBucket:
     """Allows `rate` messages per second on average, bursts up to `burst`."""
 
+    __slots__ = ("_tokens", "_updated", "burst", "rate")  # one per socket
+
     def __init__(self, rate: float, burst: int) -> None:
         self.rate = rate
         self.burst = burst
