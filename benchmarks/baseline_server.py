@@ -34,16 +34,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from quizkiosk.banks.loader import load_banks
+from quizkiosk.engine.views import plan_question, public_question, reveal_payload
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed
 
-from server.banks.loader import load_banks
-from server.engine.views import plan_question, public_question, reveal_payload
-
-LEADERBOARD_SIZE = 10  # as server.engine.quiz_events
+LEADERBOARD_SIZE = 10  # as quizkiosk.engine.quiz_events
 PODIUM_SIZE = 3
 ANSWERED_EVERY = 0.25  # seconds between answered counts to the host (as the product)
-MAX_SIZE = 64 * 1024  # as server.config.WS_MAX_BYTES
+MAX_SIZE = 64 * 1024  # as quizkiosk.config.WS_MAX_BYTES
 BACKLOG = 2048  # uvicorn's default listen backlog (asyncio's default of 100 drops SYNs)
 
 

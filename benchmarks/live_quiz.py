@@ -100,7 +100,7 @@ def wait_for_port(port: int) -> None:
 
 def cli(data_dir: Path, *args: str, stdin: str | None = None) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "server.cli", *args, "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "quizkiosk.cli", *args, "--data-dir", str(data_dir)],
         input=stdin,
         capture_output=True,
         text=True,
@@ -281,7 +281,7 @@ def server_command(args: argparse.Namespace, side: str, port: int, work: Path) -
     if side == "floor":
         return [python, "-m", "benchmarks.starlette_floor", "--port", str(port)]
     command = [
-        *(python, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", str(port)),
+        *(python, "-m", "quizkiosk.cli", "serve", "--host", "127.0.0.1", "--port", str(port)),
         *("--data-dir", str(work / "data"), "--banks", str(work / "banks")),
         # Every bot comes from 127.0.0.1 (a clinic's phones each have their own address);
         # in a storm the old and the new socket of a player overlap for a moment.

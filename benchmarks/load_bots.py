@@ -45,14 +45,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, cast
 
+from quizkiosk.bots.answer_key import AnswerKey
+from quizkiosk.protocol import PROTOCOL_VERSION
 from websockets.client import ClientProtocol
 from websockets.frames import Frame, Opcode
 from websockets.http11 import Response
 from websockets.protocol import State
 from websockets.uri import parse_uri
-
-from server.bots.answer_key import AnswerKey
-from server.protocol import PROTOCOL_VERSION
 
 # A close the server sends on purpose once the game is over; anything else is an error.
 EXPECTED_CLOSES = {1000, 1001, 4000}

@@ -16,11 +16,10 @@ import json
 import secrets
 
 import uvicorn
+from quizkiosk.config import WS_IMPLEMENTATION, WS_MAX_BYTES
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
-
-from server.config import WS_IMPLEMENTATION, WS_MAX_BYTES
 
 
 async def endpoint(websocket: WebSocket) -> None:

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from server.banks.loader import BUNDLED_BANKS_DIR
+from quizkiosk.banks.loader import BUNDLED_BANKS_DIR
 
 DATA_DIR_ENV = "QUIZKIOSK_DATA_DIR"
 BANKS_DIR_ENV = "QUIZKIOSK_BANKS"
@@ -69,7 +69,7 @@ class ServerConfig:
     # Request bodies: HTML forms, JSON API calls.
     max_form_bytes: int = 64 * 1024
     max_json_bytes: int = 1024 * 1024
-    # Where results and accounts live, as a URL (server.store); None: the SQLite file
+    # Where results and accounts live, as a URL (quizkiosk.store); None: the SQLite file
     # in the data directory.
     database_url: str | None = None
 

@@ -10,29 +10,29 @@ SERVER = Path(__file__).parents[1] / "server"
 # layer -> the server modules (prefixes) it may import, besides itself
 ALLOWED: dict[str, tuple[str, ...]] = {
     "protocol": (),
-    "engine": ("server.protocol", "server.banks.model"),
-    "live": ("server.engine", "server.archive", "server.protocol", "server.banks"),
+    "engine": ("quizkiosk.protocol", "quizkiosk.banks.model"),
+    "live": ("quizkiosk.engine", "quizkiosk.archive", "quizkiosk.protocol", "quizkiosk.banks"),
     "archive": (),
-    "reports": ("server.archive", "server.banks"),
-    "accounts": ("server.archive",),
-    "store": ("server.archive", "server.accounts"),
-    "banks": ("server.engine.normalize",),
+    "reports": ("quizkiosk.archive", "quizkiosk.banks"),
+    "accounts": ("quizkiosk.archive",),
+    "store": ("quizkiosk.archive", "quizkiosk.accounts"),
+    "banks": ("quizkiosk.engine.normalize",),
     "web": (
-        "server.live",
-        "server.engine.commands",
-        "server.engine.game",
-        "server.engine.settings",
-        "server.engine.modes",
-        "server.engine.views",
-        "server.protocol",
-        "server.archive",
-        "server.accounts",
-        "server.store",
-        "server.reports",
-        "server.banks",
-        "server.config",
+        "quizkiosk.live",
+        "quizkiosk.engine.commands",
+        "quizkiosk.engine.game",
+        "quizkiosk.engine.settings",
+        "quizkiosk.engine.modes",
+        "quizkiosk.engine.views",
+        "quizkiosk.protocol",
+        "quizkiosk.archive",
+        "quizkiosk.accounts",
+        "quizkiosk.store",
+        "quizkiosk.reports",
+        "quizkiosk.banks",
+        "quizkiosk.config",
     ),
-    "bots": ("server.protocol", "server.banks"),
+    "bots": ("quizkiosk.protocol", "quizkiosk.banks"),
 }
 
 
@@ -49,7 +49,7 @@ def imports_of(path: Path) -> list[str]:
             found.append(node.module)
         elif isinstance(node, ast.Import):
             found += [alias.name for alias in node.names]
-    return [name for name in found if name.startswith("server.")]
+    return [name for name in found if name.startswith(("quizkiosk.", "server"))]
 
 
 def test_every_layer_imports_only_what_the_architecture_allows() -> None:
@@ -58,7 +58,7 @@ def test_every_layer_imports_only_what_the_architecture_allows() -> None:
         layer = layer_of(path)
         if layer not in ALLOWED:
             continue  # cli and config sit on top and may use anything
-        own = f"server.{layer}"
+        own = f"quizkiosk.{layer}"
         for module in imports_of(path):
             if module == own or module.startswith(own + "."):
                 continue
@@ -80,3 +80,15 @@ def test_the_engine_does_no_io() -> None:
                 names = [node.module]
             found += [f"{path.name}: {n}" for n in names if n.split(".")[0] in forbidden]
     assert found == []
+
+
+def test_the_code_imports_itself_as_quizkiosk_never_by_its_folder_name() -> None:
+    """`server/` is only where the source lives; installed, the package is `quizkiosk`
+    and a module named `server` does not exist."""
+    by_folder = [
+        f"{path.relative_to(SERVER.parent)} imports {module}"
+        for path in sorted(SERVER.rglob("*.py"))
+        for module in imports_of(path)
+        if module == "server" or module.startswith("server.")
+    ]
+    assert by_folder == []

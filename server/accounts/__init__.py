@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.accounts.store import (
+from quizkiosk.accounts.store import (
     ROLES,
     AccountError,
     InvalidPassword,

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from typing import Literal, Protocol, cast
 
 from argon2 import PasswordHasher
-
-from server.accounts import passwords
-from server.archive.sqlite import SqliteArchive
+from quizkiosk.accounts import passwords
+from quizkiosk.archive.sqlite import SqliteArchive
 
 Role = Literal["admin", "trainer"]
 ROLES: tuple[Role, ...] = ("admin", "trainer")

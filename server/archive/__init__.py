@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from server.archive.migrations import LATEST_VERSION, SchemaVersionError
-from server.archive.records import (
+from quizkiosk.archive.migrations import LATEST_VERSION, SchemaVersionError
+from quizkiosk.archive.records import (
     AnswerRecord,
     Archive,
     GameRecord,
@@ -11,8 +11,8 @@ from server.archive.records import (
     ParticipantRecord,
     StandingRecord,
 )
-from server.archive.sqlite import SqliteArchive, UnknownGameError
-from server.archive.writer import ArchiveClosedError
+from quizkiosk.archive.sqlite import SqliteArchive, UnknownGameError
+from quizkiosk.archive.writer import ArchiveClosedError
 
 __all__ = [
     "LATEST_VERSION",

@@ -110,7 +110,7 @@ CREATE TABLE game_inputs (
     game_id TEXT NOT NULL REFERENCES games (id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,                     -- 1, 2, 3, ... per game
     at REAL NOT NULL,                         -- the time the engine was given
-    command TEXT NOT NULL,                    -- JSON (server.engine.commands)
+    command TEXT NOT NULL,                    -- JSON (quizkiosk.engine.commands)
     epoch INTEGER NOT NULL DEFAULT 0,         -- the owner's fencing token (scale-out)
     PRIMARY KEY (game_id, seq)
 );

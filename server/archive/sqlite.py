@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from server.archive.migrations import check_version, migrate
-from server.archive.records import (
+from quizkiosk.archive.migrations import check_version, migrate
+from quizkiosk.archive.records import (
     AnswerRecord,
     AnswerTotal,
     AttemptRecord,
@@ -33,7 +33,7 @@ from server.archive.records import (
     StandingRecord,
     TotalsFilter,
 )
-from server.archive.writer import ArchiveClosedError, GroupCommitWriter
+from quizkiosk.archive.writer import ArchiveClosedError, GroupCommitWriter
 
 T = TypeVar("T")
 
@@ -46,7 +46,7 @@ class UnknownGameError(LookupError):
 
 
 class SqliteArchive:
-    """Implements `server.archive.records.Archive` on a SQLite file."""
+    """Implements `quizkiosk.archive.records.Archive` on a SQLite file."""
 
     def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
         self.path = Path(path)
@@ -131,7 +131,7 @@ class SqliteArchive:
         if conn is not None:
             conn.close()
 
-    # -- generic access (also used by server.accounts) ----------------------------------
+    # -- generic access (also used by quizkiosk.accounts) ----------------------------------
 
     async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` on the write connection in the next group commit; return its result.

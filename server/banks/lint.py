@@ -6,9 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import BaseModel
-
-from server.banks.model import LANGUAGES, Bank, LocalizedText
-from server.banks.problems import FieldPath, Severity
+from quizkiosk.banks.model import LANGUAGES, Bank, LocalizedText
+from quizkiosk.banks.problems import FieldPath, Severity
 
 Finding = tuple[FieldPath, str, Severity]
 

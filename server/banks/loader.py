@@ -12,11 +12,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
-
-from server.banks.lint import Finding, bank_findings, duplicate_id_findings
-from server.banks.model import QUESTION_TYPES, SCORED_TYPES, Bank
-from server.banks.problems import FieldPath, Problem
-from server.banks.yamlsource import YamlDocument, YamlSourceError, parse_yaml
+from quizkiosk.banks.lint import Finding, bank_findings, duplicate_id_findings
+from quizkiosk.banks.model import QUESTION_TYPES, SCORED_TYPES, Bank
+from quizkiosk.banks.problems import FieldPath, Problem
+from quizkiosk.banks.yamlsource import YamlDocument, YamlSourceError, parse_yaml
 
 BANK_SUFFIXES = (".yaml", ".yml")
 MEDIA_DIR = "media"

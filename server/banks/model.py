@@ -1,6 +1,6 @@
 """Typed question-bank objects, validated by pydantic.
 
-A bank file is YAML; `server.banks.loader` turns it into these objects.  Every
+A bank file is YAML; `quizkiosk.banks.loader` turns it into these objects.  Every
 rule a trainer can break lives here as a validator, so `banks check`, the live
 server and the XLSX importer all agree on what a valid bank is.
 """
@@ -34,7 +34,7 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 6
 MIN_ORDER_STEPS, MAX_ORDER_STEPS = 3, 6
 MIN_CASE_STEPS, MAX_CASE_STEPS = 4, 10
 
-# Codes of `quizkiosk banks check --quality` (see server.banks.quality).  A
+# Codes of `quizkiosk banks check --quality` (see quizkiosk.banks.quality).  A
 # warning can be accepted after review with `quality_ok: {code: reason}` where
 # the warning is located: on the bank for the bank-wide counts, on a question
 # or case step for what is wrong with that item.  A repeated distractor may be
@@ -224,7 +224,7 @@ class Ordering(_QuestionBase):
 
 
 class TypedAnswer(_QuestionBase):
-    """A short typed answer compared after normalisation (see server.engine.normalize)."""
+    """A short typed answer compared after normalisation (see quizkiosk.engine.normalize)."""
 
     type: Literal["typed"]
     accepted: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(

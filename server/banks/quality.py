@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from server.banks.model import (
+from quizkiosk.banks.model import (
     AnyQuestion,
     Bank,
     LocalizedText,
@@ -39,9 +39,9 @@ from server.banks.model import (
     TrueFalse,
     TypedAnswer,
 )
-from server.banks.problems import FieldPath, render_path
-from server.banks.yamlsource import YamlSourceError, parse_yaml
-from server.engine.normalize import fold_lookalikes, normalize_answer
+from quizkiosk.banks.problems import FieldPath, render_path
+from quizkiosk.banks.yamlsource import YamlSourceError, parse_yaml
+from quizkiosk.engine.normalize import fold_lookalikes, normalize_answer
 
 KEY_POSITION = "key-position"
 LONGEST_CORRECT = "longest-correct"
@@ -117,7 +117,7 @@ ABSOLUTE_WORDS: dict[str, tuple[str, ...]] = {
 
 def N_(message: str) -> str:
     """Marks a msgid for `pybabel extract` (kiosk_ui/translations/messages.pot); the bank
-    page translates it (server.web.i18n.N_ does the same in the web layer)."""
+    page translates it (quizkiosk.web.i18n.N_ does the same in the web layer)."""
     return message
 
 

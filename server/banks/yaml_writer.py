@@ -16,8 +16,7 @@ from pathlib import Path
 
 import yaml
 from pydantic import BaseModel
-
-from server.banks.model import LANGUAGES, Bank, CaseScenario, LocalizedText
+from quizkiosk.banks.model import LANGUAGES, Bank, CaseScenario, LocalizedText
 
 BANK_KEYS = (
     "id",

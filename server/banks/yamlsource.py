@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
-
-from server.banks.problems import FieldPath
+from quizkiosk.banks.problems import FieldPath
 
 
 class YamlSourceError(Exception):

@@ -12,8 +12,8 @@ import random
 from collections.abc import Iterable
 from pathlib import Path
 
-from server.banks.loader import load_banks
-from server.banks.model import (
+from quizkiosk.banks.loader import load_banks
+from quizkiosk.banks.model import (
     AnyQuestion,
     MultiSelect,
     Ordering,

@@ -18,9 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import websockets
-
-from server.bots.answer_key import AnswerKey
-from server.protocol import PROTOCOL_VERSION
+from quizkiosk.bots.answer_key import AnswerKey
+from quizkiosk.protocol import PROTOCOL_VERSION
 
 RECONNECT_DELAYS = (0.2, 0.5, 1.0, 2.0, 4.0)
 # After a wrong attempt the step is locked for the penalty, counted by the server from

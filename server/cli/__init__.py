@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from server.cli import banks, bots, doctor, export, serve, trainers
+from quizkiosk.cli import banks, bots, doctor, export, serve, trainers
 
 
 def installed_version() -> str:

@@ -1,9 +1,9 @@
-"""`python -m server.cli` runs the `quizkiosk` command."""
+"""`python -m quizkiosk.cli` runs the `quizkiosk` command."""
 
 from __future__ import annotations
 
 import sys
 
-from server.cli import main
+from quizkiosk.cli import main
 
 sys.exit(main())

@@ -9,8 +9,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from server.banks.loader import BUNDLED_BANKS_DIR, BankCatalog, load_banks
-from server.banks.problems import Problem
+from quizkiosk.banks.loader import BUNDLED_BANKS_DIR, BankCatalog, load_banks
+from quizkiosk.banks.problems import Problem
 
 BANKS_ENV = "QUIZKIOSK_BANKS"
 
@@ -121,7 +121,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def _print_quality(catalog: BankCatalog) -> str:
     """Print the open quality warnings; the end of the summary line that counts them."""
-    from server.banks.quality import BankSource, check_quality, open_warnings
+    from quizkiosk.banks.quality import BankSource, check_quality, open_warnings
 
     sources: list[BankSource] = []
     for bank_file in catalog.files:
@@ -149,8 +149,8 @@ def _print_quality(catalog: BankCatalog) -> str:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from server.banks.xlsx import import_workbook
-    from server.banks.yaml_writer import dump_bank_yaml, write_text_atomically
+    from quizkiosk.banks.xlsx import import_workbook
+    from quizkiosk.banks.yaml_writer import dump_bank_yaml, write_text_atomically
 
     if not args.file.is_file():
         print(f"{args.file}: no such file", file=sys.stderr)
@@ -169,7 +169,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from server.banks.xlsx import write_template
+    from quizkiosk.banks.xlsx import write_template
 
     write_template(args.output)
     print(f"wrote {args.output}")
@@ -177,7 +177,7 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from server.banks.xlsx import export_bank
+    from quizkiosk.banks.xlsx import export_bank
 
     catalog = load_banks([args.banks or default_banks_dir()])
     bank = catalog.banks.get(args.bank_id)

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from server.bots.answer_key import AnswerKey
-from server.bots.player import BotSettings, run_bots
-from server.config import default_banks_dir
+from quizkiosk.bots.answer_key import AnswerKey
+from quizkiosk.bots.player import BotSettings, run_bots
+from quizkiosk.config import default_banks_dir
 
 
 def register(commands: Any) -> None:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from server.banks.loader import load_banks
-from server.config import default_banks_dir, default_data_dir
+from quizkiosk.banks.loader import load_banks
+from quizkiosk.config import default_banks_dir, default_data_dir
 
 EARLIEST_SANE_CLOCK = 1_735_689_600  # 2025-01-01: a clock before this is unset
 
@@ -126,7 +126,7 @@ def run_checks(
 
 
 def run_doctor(args: argparse.Namespace) -> int:
-    from server.cli.serve import lan_addresses
+    from quizkiosk.cli.serve import lan_addresses
 
     findings = run_checks(
         args.port,

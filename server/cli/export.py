@@ -7,13 +7,13 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from server.banks.loader import load_banks
-from server.cli.serve import add_database_option
-from server.config import ServerConfig, default_banks_dir, default_data_dir
-from server.reports.export import answer_rows, csv_text, xlsx_bytes
-from server.reports.session import session_report
-from server.store import open_stores
-from server.web.i18n import LANGUAGES, load_translations
+from quizkiosk.banks.loader import load_banks
+from quizkiosk.cli.serve import add_database_option
+from quizkiosk.config import ServerConfig, default_banks_dir, default_data_dir
+from quizkiosk.reports.export import answer_rows, csv_text, xlsx_bytes
+from quizkiosk.reports.session import session_report
+from quizkiosk.store import open_stores
+from quizkiosk.web.i18n import LANGUAGES, load_translations
 
 
 def register(commands: Any) -> None:

@@ -15,9 +15,7 @@ from typing import Any
 
 import ifaddr
 import uvicorn
-from starlette.applications import Starlette
-
-from server.config import (
+from quizkiosk.config import (
     WS_IMPLEMENTATION,
     WS_MAX_BYTES,
     ServerConfig,
@@ -26,8 +24,9 @@ from server.config import (
     default_trusted_proxies,
     parse_proxy_list,
 )
-from server.store import open_stores
-from server.web.app import create_app, stop_serving
+from quizkiosk.store import open_stores
+from quizkiosk.web.app import create_app, stop_serving
+from starlette.applications import Starlette
 
 
 def register(commands: Any) -> None:

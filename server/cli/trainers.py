@@ -10,10 +10,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from server.accounts.store import AccountError, AccountStore, Role
-from server.cli.serve import add_database_option
-from server.config import ServerConfig, default_banks_dir, default_data_dir
-from server.store import open_stores
+from quizkiosk.accounts.store import AccountError, AccountStore, Role
+from quizkiosk.cli.serve import add_database_option
+from quizkiosk.config import ServerConfig, default_banks_dir, default_data_dir
+from quizkiosk.store import open_stores
 
 T = TypeVar("T")
 

@@ -2,15 +2,15 @@
 
 Answers arrive here in bank terms: option and step numbers are 0-based indexes
 into the bank's own lists, whatever order a player saw them in.  The rule of each
-question type lives in its module under `server.engine.questions`.
+question type lives in its module under `quizkiosk.engine.questions`.
 """
 
 from __future__ import annotations
 
-from server.banks.model import AnyQuestion
-from server.engine.questions import type_of
-from server.engine.questions.base import InvalidAnswer, Verdict
-from server.engine.questions.typed import MAX_TYPED_LENGTH
+from quizkiosk.banks.model import AnyQuestion
+from quizkiosk.engine.questions import type_of
+from quizkiosk.engine.questions.base import InvalidAnswer, Verdict
+from quizkiosk.engine.questions.typed import MAX_TYPED_LENGTH
 
 __all__ = ["MAX_TYPED_LENGTH", "InvalidAnswer", "Verdict", "check_answer", "validate_answer"]
 

@@ -1,7 +1,7 @@
 """What every game mode offers the live layer, and what it hands back.
 
 A game takes a command and the time, and returns an `Outcome`: messages to send
-(typed in `server.protocol`, addressed to everyone, the hosts, the players or one
+(typed in `quizkiosk.protocol`, addressed to everyone, the hosts, the players or one
 player), facts the archive must keep, players to disconnect, and whether the
 command changed the game (only those are recorded for replay). The live layer
 knows nothing else about a mode: the registry, the actor and the hub work the
@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from server.engine.commands import Command
-from server.protocol import Json, Send, ServerMessage
+from quizkiosk.engine.commands import Command
+from quizkiosk.protocol import Json, Send, ServerMessage
 
 
 class CommandRefused(Exception):

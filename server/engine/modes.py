@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pydantic import BaseModel
-
-from server.banks.model import Bank
-from server.engine.game import Game
-from server.engine.quiz import QuizGame
-from server.engine.race import RaceGame
-from server.engine.settings import GameSettings, RaceSettings
+from quizkiosk.banks.model import Bank
+from quizkiosk.engine.game import Game
+from quizkiosk.engine.quiz import QuizGame
+from quizkiosk.engine.race import RaceGame
+from quizkiosk.engine.settings import GameSettings, RaceSettings
 
 MODES = ("quiz", "race")
 

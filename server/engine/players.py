@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from server.engine.game import CommandRefused
+from quizkiosk.engine.game import CommandRefused
 
 MAX_NAME_LENGTH = 24
 MAX_FIELD_LENGTH = 64

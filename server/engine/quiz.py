@@ -1,10 +1,10 @@
 """The live-quiz state machine: pure, no I/O, no clock but the `now` it is given.
 
 `handle(command, now)` is the one entry point the live layer uses: it applies a
-command (server.engine.commands) and returns an Outcome of typed messages and
-archive facts (built by server.engine.quiz_present). The methods it calls (join,
+command (quizkiosk.engine.commands) and returns an Outcome of typed messages and
+archive facts (built by quizkiosk.engine.quiz_present). The methods it calls (join,
 answer, host commands, tick) return the internal events of
-server.engine.quiz_events; unit tests drive them directly too.
+quizkiosk.engine.quiz_events; unit tests drive them directly too.
 
 Why one long module: the quiz's rules live in one state machine whose phases share
 the open question, the players and the cached rankings; split apart, every rule would
@@ -17,9 +17,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, replace
 
-from server.banks.model import AnyQuestion
-from server.engine.answers import InvalidAnswer, check_answer
-from server.engine.commands import (
+from quizkiosk.banks.model import AnyQuestion
+from quizkiosk.engine.answers import InvalidAnswer, check_answer
+from quizkiosk.engine.commands import (
     Command,
     HostAction,
     JoinGame,
@@ -30,14 +30,14 @@ from server.engine.commands import (
     SubmitAnswer,
     Tick,
 )
-from server.engine.game import CommandRefused, Outcome
-from server.engine.players import (
+from quizkiosk.engine.game import CommandRefused, Outcome
+from quizkiosk.engine.players import (
     JoinRefused,
     Standing,
     rank_players,
 )
-from server.engine.questions import type_of
-from server.engine.quiz_events import (
+from quizkiosk.engine.questions import type_of
+from quizkiosk.engine.quiz_events import (
     LEADERBOARD_SIZE,
     PODIUM_SIZE,
     AcceptedAnswer,
@@ -59,24 +59,24 @@ from server.engine.quiz_events import (
     Returned,
     Started,
 )
-from server.engine.quiz_present import (
+from quizkiosk.engine.quiz_present import (
     host_screen,
     player_screen,
     present,
     question_message,
     summary,
 )
-from server.engine.roster import Roster
-from server.engine.scoring import award
-from server.engine.settings import GameSettings
-from server.engine.views import (
+from quizkiosk.engine.roster import Roster
+from quizkiosk.engine.scoring import award
+from quizkiosk.engine.settings import GameSettings
+from quizkiosk.engine.views import (
     PlayedQuestion,
     plan_question,
     public_question,
     reveal_payload,
     to_bank_answer,
 )
-from server.protocol import Json, QuestionShown
+from quizkiosk.protocol import Json, QuestionShown
 
 __all__ = [
     "AcceptedAnswer",
@@ -471,7 +471,7 @@ class QuizGame:
     mode = "quiz"
 
     def handle(self, command: Command, now: float) -> Outcome:
-        """Apply one command (see server.engine.commands); refusals change nothing."""
+        """Apply one command (see quizkiosk.engine.commands); refusals change nothing."""
         events, changed = self._apply(command, now)
         return Outcome(present(self, events, now), changed)
 

@@ -1,6 +1,6 @@
 """What happens in a live quiz, as the state machine reports it (internal to the engine).
 
-`server.engine.quiz_present` turns these into messages and archive facts.
+`quizkiosk.engine.quiz_present` turns these into messages and archive facts.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from server.engine.players import Player, Standing
+from quizkiosk.engine.players import Player, Standing
 
 LEADERBOARD_SIZE = 10  # players on a leaderboard
 PODIUM_SIZE = 3  # players on the podium and in the final `ended` message

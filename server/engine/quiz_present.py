@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from server.engine.game import (
+from quizkiosk.engine.game import (
     AnswerKept,
     Disconnect,
     FinalStanding,
@@ -21,8 +21,8 @@ from server.engine.game import (
     Output,
     ParticipantJoined,
 )
-from server.engine.players import Standing
-from server.engine.quiz_events import (
+from quizkiosk.engine.players import Standing
+from quizkiosk.engine.quiz_events import (
     LEADERBOARD_SIZE,
     PODIUM_SIZE,
     AnswerAccepted,
@@ -43,8 +43,8 @@ from server.engine.quiz_events import (
     Returned,
     Started,
 )
-from server.engine.views import texts
-from server.protocol import (
+from quizkiosk.engine.views import texts
+from quizkiosk.protocol import (
     CLOSE_KICKED,
     EVERYONE,
     HOSTS,
@@ -72,7 +72,7 @@ from server.protocol import (
 )
 
 if TYPE_CHECKING:
-    from server.engine.quiz import QuizGame
+    from quizkiosk.engine.quiz import QuizGame
 
 ANSWERED_EVERY = 0.25  # seconds between answered-count updates to the host
 LOBBY_COUNT_EVERY = 1.0  # seconds between player-count updates to waiting phones

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import random
 
-from server.banks.model import Bank
-from server.engine import race_present
-from server.engine.answers import InvalidAnswer, check_answer
-from server.engine.commands import (
+from quizkiosk.banks.model import Bank
+from quizkiosk.engine import race_present
+from quizkiosk.engine.answers import InvalidAnswer, check_answer
+from quizkiosk.engine.commands import (
     Command,
     HostAction,
     JoinGame,
@@ -35,7 +35,7 @@ from server.engine.commands import (
     SubmitAnswer,
     Tick,
 )
-from server.engine.game import (
+from quizkiosk.engine.game import (
     AttemptKept,
     CommandRefused,
     Disconnect,
@@ -46,16 +46,16 @@ from server.engine.game import (
     Output,
     ParticipantJoined,
 )
-from server.engine.players import JoinRefused, Player, clean_display_text
-from server.engine.race_model import Placing, RacePhase, RaceStepPlan, Runner
-from server.engine.roster import Roster
-from server.engine.settings import RaceSettings
-from server.engine.views import (
+from quizkiosk.engine.players import JoinRefused, Player, clean_display_text
+from quizkiosk.engine.race_model import Placing, RacePhase, RaceStepPlan, Runner
+from quizkiosk.engine.roster import Roster
+from quizkiosk.engine.settings import RaceSettings
+from quizkiosk.engine.views import (
     plan_question,
     texts,
     to_bank_answer,
 )
-from server.protocol import (
+from quizkiosk.protocol import (
     CLOSE_KICKED,
     EVERYONE,
     HOSTS,
@@ -460,7 +460,7 @@ class RaceGame:
         self._track_changed(now)
         return Outcome(outputs, changed=True)
 
-    # ---- what people see (server.engine.race_present) ---------------------------------
+    # ---- what people see (quizkiosk.engine.race_present) ---------------------------------
 
     def placings(self, now: float) -> list[Placing]:
         return race_present.placings(self, now)

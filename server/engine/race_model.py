@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from server.banks.model import CaseScenario
-from server.engine.views import PlayedQuestion
+from quizkiosk.banks.model import CaseScenario
+from quizkiosk.engine.views import PlayedQuestion
 
 
 class RacePhase(StrEnum):

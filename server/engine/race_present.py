@@ -1,6 +1,6 @@
 """What a case race shows: its step messages, the ranking, the track, its screens.
 
-Pure functions of the race's state (server.engine.race). Nothing here ever puts a
+Pure functions of the race's state (quizkiosk.engine.race). Nothing here ever puts a
 step's key or explanation into a step message or a screen: a participant sees a
 step's explanation only in the `attempt_result` of their own attempt.
 """
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from server.engine.race_model import Placing, RacePhase, RaceStepPlan, Runner
-from server.engine.views import public_question, texts
-from server.protocol import Json, RaceFinished, RaceRank, RaceStep, RaceTrack
+from quizkiosk.engine.race_model import Placing, RacePhase, RaceStepPlan, Runner
+from quizkiosk.engine.views import public_question, texts
+from quizkiosk.protocol import Json, RaceFinished, RaceRank, RaceStep, RaceTrack
 
 if TYPE_CHECKING:
-    from server.engine.race import RaceGame
+    from quizkiosk.engine.race import RaceGame
 
 TRACK_LANES = 12  # participants drawn as lanes; the rest are in the histogram
 PODIUM_SIZE = 3

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from server.engine.game import CommandRefused
-from server.engine.players import (
+from quizkiosk.engine.game import CommandRefused
+from quizkiosk.engine.players import (
     JoinRefused,
     Player,
     clean_name,

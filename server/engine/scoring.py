@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from server.engine.answers import Verdict
+from quizkiosk.engine.answers import Verdict
 
 ScoringPreset = Literal["speed", "accuracy"]
 BASE_POINTS = 1000

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from server.engine.scoring import ScoringPreset
+from quizkiosk.engine.scoring import ScoringPreset
 
 
 class GameSettings(BaseModel):

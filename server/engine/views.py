@@ -2,7 +2,7 @@
 
 Texts go out in all three languages in one payload, so one encoded frame serves
 every player whatever language their device chose.  What differs by question
-type (display order, choices, the key) comes from `server.engine.questions`.
+type (display order, choices, the key) comes from `quizkiosk.engine.questions`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from server.banks.model import AnyQuestion, LocalizedText
-from server.engine.questions import AnswerKey, type_of
+from quizkiosk.banks.model import AnyQuestion, LocalizedText
+from quizkiosk.engine.questions import AnswerKey, type_of
 
 Texts = dict[str, str]
 
@@ -78,7 +78,7 @@ def correct_display_answer(played: PlayedQuestion) -> object:
 def answer_key(question: AnyQuestion) -> AnswerKey:
     """The question with its key, in bank order, for the trainer's bank pages (never players).
 
-    Here rather than imported from `server.engine.questions` by the web layer, which
+    Here rather than imported from `quizkiosk.engine.questions` by the web layer, which
     may only see the engine through this module (docs/architecture.md).
     """
     return type_of(question).answer_key(question)

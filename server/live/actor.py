@@ -1,6 +1,6 @@
 """The one owner of a live game: its engine state, its timer, its record and its sockets.
 
-Inputs arrive as commands (server.engine.commands) and run one at a time in the
+Inputs arrive as commands (quizkiosk.engine.commands) and run one at a time in the
 actor's own task. For each, the actor gives the engine the command and the
 clock's time; the engine returns an Outcome. What changed the game is recorded
 (the command, its time and its facts: new participants, answers, start, end) and
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from server.archive.records import (
+from quizkiosk.archive.records import (
     AnswerRecord,
     Archive,
     AttemptRecord,
@@ -30,8 +30,8 @@ from server.archive.records import (
     ParticipantRecord,
     StandingRecord,
 )
-from server.engine.commands import Command, SetConnected, Tick, to_record
-from server.engine.game import (
+from quizkiosk.engine.commands import Command, SetConnected, Tick, to_record
+from quizkiosk.engine.game import (
     AnswerKept,
     AttemptKept,
     Disconnect,
@@ -41,10 +41,10 @@ from server.engine.game import (
     Outcome,
     ParticipantJoined,
 )
-from server.live.clock import Clock, Timer
-from server.live.connection import CLOSE_ENDED, CLOSE_REPLACED, CLOSE_RESTARTING, Connection
-from server.live.hub import Hub
-from server.protocol import (
+from quizkiosk.live.clock import Clock, Timer
+from quizkiosk.live.connection import CLOSE_ENDED, CLOSE_REPLACED, CLOSE_RESTARTING, Connection
+from quizkiosk.live.hub import Hub
+from quizkiosk.protocol import (
     PROTOCOL_VERSION,
     ErrorMsg,
     HostWelcome,

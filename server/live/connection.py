@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from server.protocol import (
+from quizkiosk.protocol import (
     CLOSE_ENDED,
     CLOSE_JOIN_TIMEOUT,
     CLOSE_KICKED,

@@ -14,9 +14,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from server.live.clock import Clock, Timer
-from server.live.connection import Connection
-from server.protocol import (
+from quizkiosk.live.clock import Clock, Timer
+from quizkiosk.live.connection import Connection
+from quizkiosk.protocol import (
     EVERYONE,
     Audience,
     Everyone,

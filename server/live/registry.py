@@ -18,16 +18,15 @@ import secrets
 from collections.abc import Callable
 
 from pydantic import BaseModel
-
-from server.archive.records import Archive, GameRecord, SavedGame
-from server.banks.loader import BankCatalog
-from server.banks.model import Bank
-from server.engine.commands import HostAction, from_record
-from server.engine.game import CommandRefused, Game
-from server.engine.modes import build_game, played_ids, settings_for
-from server.engine.views import texts
-from server.live.actor import GameActor, GameInfo
-from server.live.clock import Clock
+from quizkiosk.archive.records import Archive, GameRecord, SavedGame
+from quizkiosk.banks.loader import BankCatalog
+from quizkiosk.banks.model import Bank
+from quizkiosk.engine.commands import HostAction, from_record
+from quizkiosk.engine.game import CommandRefused, Game
+from quizkiosk.engine.modes import build_game, played_ids, settings_for
+from quizkiosk.engine.views import texts
+from quizkiosk.live.actor import GameActor, GameInfo
+from quizkiosk.live.clock import Clock
 
 log = logging.getLogger(__name__)
 ENDED_PIN_MEMORY = 500  # how many ended PINs we still recognise as "ended"

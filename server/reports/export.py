@@ -12,9 +12,8 @@ import io
 from collections.abc import Callable, Sequence
 
 from openpyxl import Workbook
-
-from server.archive.records import GameResults
-from server.reports.session import SessionReport
+from quizkiosk.archive.records import GameResults
+from quizkiosk.reports.session import SessionReport
 
 Gettext = Callable[[str], str]
 Row = list[object]

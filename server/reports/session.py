@@ -1,9 +1,9 @@
 """The report of one session, built from its archived results and its bank.
 
-Pure: give it what the archive holds for a game (server.archive.records.GameResults)
+Pure: give it what the archive holds for a game (quizkiosk.archive.records.GameResults)
 and the bank it was played from, and it returns the leaderboard, every question's
 facts — right answers, which option people chose in bank terms (the misconception),
-mean response time — the item analysis (server.reports.analysis), and each
+mean response time — the item analysis (quizkiosk.reports.analysis), and each
 participant's answers. Hardest questions come first.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from server.archive.records import AnswerRecord, GameResults
-from server.banks.model import AnyQuestion, Bank, MultiSelect, Ordering, Poll, SingleChoice
-from server.reports.analysis import ItemStatistics, internal_consistency, item_statistics
+from quizkiosk.archive.records import AnswerRecord, GameResults
+from quizkiosk.banks.model import AnyQuestion, Bank, MultiSelect, Ordering, Poll, SingleChoice
+from quizkiosk.reports.analysis import ItemStatistics, internal_consistency, item_statistics
 
 
 @dataclass(frozen=True, slots=True)

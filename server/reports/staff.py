@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from server.archive.records import AnswerTotal
-from server.banks.model import Bank
+from quizkiosk.archive.records import AnswerTotal
+from quizkiosk.banks.model import Bank
 
 REFRESHER_THRESHOLD = 70.0  # percent: below this on a topic, a refresher is due
 MIN_ANSWERS_FOR_A_TOPIC = 3  # fewer answers say too little about a person's topic

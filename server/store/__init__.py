@@ -1,6 +1,6 @@
 """The durable backends, chosen by URL: `sqlite:///path/to/file.sqlite3` (the embedded
 default) today; the scaled-out PostgreSQL backend plugs in here behind the same
-interfaces (`server.archive.records.Archive`, `server.accounts.store.AccountStore`).
+interfaces (`quizkiosk.archive.records.Archive`, `quizkiosk.accounts.store.AccountStore`).
 
 Callers open one `Stores` for the life of the process and never name a backend
 class themselves.
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from server.accounts.store import AccountStore, TrainerStore
-from server.archive.records import Archive
-from server.archive.sqlite import SqliteArchive
+from quizkiosk.accounts.store import AccountStore, TrainerStore
+from quizkiosk.archive.records import Archive
+from quizkiosk.archive.sqlite import SqliteArchive
 
 SCHEMES = ("sqlite",)
 

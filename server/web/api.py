@@ -8,27 +8,23 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
-from server.accounts.store import Trainer
-from server.archive.records import AnswerTotal, GameResults, SessionFilter, TotalsFilter
-from server.banks.model import Bank
-from server.engine.commands import HostAction
-from server.engine.game import CommandRefused
-from server.engine.views import texts
-from server.live.actor import GameActor
-from server.reports.export import answer_rows, csv_text, xlsx_bytes
-from server.reports.session import session_report
-from server.reports.staff import (
+from quizkiosk.accounts.store import Trainer
+from quizkiosk.archive.records import AnswerTotal, GameResults, SessionFilter, TotalsFilter
+from quizkiosk.banks.model import Bank
+from quizkiosk.engine.commands import HostAction
+from quizkiosk.engine.game import CommandRefused
+from quizkiosk.engine.views import texts
+from quizkiosk.live.actor import GameActor
+from quizkiosk.reports.export import answer_rows, csv_text, xlsx_bytes
+from quizkiosk.reports.session import session_report
+from quizkiosk.reports.staff import (
     REFRESHER_THRESHOLD,
     heat_map,
     refresher_list,
     staff_record,
     topic_map,
 )
-from server.web.api_models import (
+from quizkiosk.web.api_models import (
     HEAT,
     NEEDS,
     SESSION_REPORT,
@@ -48,10 +44,13 @@ from server.web.api_models import (
     StandingOut,
     openapi_document,
 )
-from server.web.auth import api_error, current_trainer, state_of
-from server.web.i18n import choose_language
-from server.web.pages import PageRenderer
-from server.web.state import AppState
+from quizkiosk.web.auth import api_error, current_trainer, state_of
+from quizkiosk.web.i18n import choose_language
+from quizkiosk.web.pages import PageRenderer
+from quizkiosk.web.state import AppState
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 Handler = Callable[[Request, Trainer], Awaitable[Response]]
 
@@ -61,7 +60,7 @@ def authenticated(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         trainer = await current_trainer(request)
         if trainer is None:
             return api_error(401, "unauthenticated", "sign in or send an API token")
-        # CSRF is checked for every route by server.web.csrf, before this runs.
+        # CSRF is checked for every route by quizkiosk.web.csrf, before this runs.
         return await handler(request, trainer)
 
     return endpoint
@@ -203,7 +202,7 @@ async def _results_for(request: Request, trainer: Trainer) -> GameResults | Resp
 
 
 async def game_report(request: Request, trainer: Trainer) -> Response:
-    """GET /api/v1/games/{id}/report: the session report (server.reports.session)."""
+    """GET /api/v1/games/{id}/report: the session report (quizkiosk.reports.session)."""
     found = await _results_for(request, trainer)
     if isinstance(found, Response):
         return found

@@ -6,12 +6,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic.json_schema import models_json_schema
+from quizkiosk.engine.settings import GameSettings, RaceSettings
+from quizkiosk.reports.session import SessionReport
+from quizkiosk.reports.staff import HeatCell, RefresherNeed, StaffRecord
 
-from server.engine.settings import GameSettings, RaceSettings
-from server.reports.session import SessionReport
-from server.reports.staff import HeatCell, RefresherNeed, StaffRecord
-
-# The session report is a tree of frozen dataclasses (server.reports.session): pydantic
+# The session report is a tree of frozen dataclasses (quizkiosk.reports.session): pydantic
 # dumps it to JSON and gives its schema, so the API and the report share one shape.
 SESSION_REPORT: TypeAdapter[SessionReport] = TypeAdapter(SessionReport)
 STAFF_RECORD: TypeAdapter[StaffRecord] = TypeAdapter(StaffRecord)

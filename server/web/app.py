@@ -7,20 +7,13 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
-
-from server.banks.loader import load_banks
-from server.config import ServerConfig, load_or_create_key
-from server.live.clock import SystemClock
-from server.live.connection import CLOSE_RESTARTING
-from server.live.registry import GameRegistry
-from server.store import open_stores
-from server.web import (
+from quizkiosk.banks.loader import load_banks
+from quizkiosk.config import ServerConfig, load_or_create_key
+from quizkiosk.live.clock import SystemClock
+from quizkiosk.live.connection import CLOSE_RESTARTING
+from quizkiosk.live.registry import GameRegistry
+from quizkiosk.store import open_stores
+from quizkiosk.web import (
     api,
     bank_pages,
     console_pages,
@@ -29,13 +22,19 @@ from server.web import (
     player_pages,
     race_pages,
 )
-from server.web.body_limit import BodyLimitMiddleware, LimitFor
-from server.web.csrf import CsrfMiddleware
-from server.web.pages import STATIC_DIR, PageRenderer, catalog_json
-from server.web.security_headers import SecurityHeadersMiddleware
-from server.web.state import AppState
-from server.web.ws_host import host_endpoint
-from server.web.ws_player import player_endpoint
+from quizkiosk.web.body_limit import BodyLimitMiddleware, LimitFor
+from quizkiosk.web.csrf import CsrfMiddleware
+from quizkiosk.web.pages import STATIC_DIR, PageRenderer, catalog_json
+from quizkiosk.web.security_headers import SecurityHeadersMiddleware
+from quizkiosk.web.state import AppState
+from quizkiosk.web.ws_host import host_endpoint
+from quizkiosk.web.ws_player import player_endpoint
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 
 log = logging.getLogger("quizkiosk")
 

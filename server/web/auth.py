@@ -1,6 +1,6 @@
 """Who is calling: API tokens, session cookies, CSRF; safe redirects and form limits.
 
-The login, logout and setup forms that use these live in `server.web.login`.
+The login, logout and setup forms that use these live in `quizkiosk.web.login`.
 """
 
 from __future__ import annotations
@@ -9,13 +9,12 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
+from quizkiosk.accounts.store import Trainer
+from quizkiosk.web.cookies import CSRF_COOKIE, SESSION_COOKIE
+from quizkiosk.web.state import AppState
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-
-from server.accounts.store import Trainer
-from server.web.cookies import CSRF_COOKIE, SESSION_COOKIE
-from server.web.state import AppState
 
 MAX_FIELD_BYTES = 16 * 1024
 ENCODED_SLASH = re.compile(r"%(2f|5c)", re.IGNORECASE)

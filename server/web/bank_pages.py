@@ -12,19 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
+from quizkiosk.accounts.store import Trainer
+from quizkiosk.banks.model import AnyQuestion, Bank, CaseScenario
+from quizkiosk.banks.quality import quality_of_bank
+from quizkiosk.engine.settings import GameSettings
+from quizkiosk.engine.views import answer_key
+from quizkiosk.web.auth import current_trainer, read_form, state_of
+from quizkiosk.web.i18n import N_, choose_language
+from quizkiosk.web.trainer_common import message_page, render, to_login
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-
-from server.accounts.store import Trainer
-from server.banks.model import AnyQuestion, Bank, CaseScenario
-from server.banks.quality import quality_of_bank
-from server.engine.settings import GameSettings
-from server.engine.views import answer_key
-from server.web.auth import current_trainer, read_form, state_of
-from server.web.i18n import N_, choose_language
-from server.web.trainer_common import message_page, render, to_login
 
 LETTERS = "ABCDEF"
 SHAPES = ("triangle", "diamond", "circle", "square", "star", "hexagon")

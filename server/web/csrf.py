@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import hmac
 
+from quizkiosk.web.body_limit import replay
+from quizkiosk.web.cookies import CSRF_COOKIE, SESSION_COOKIE
+from quizkiosk.web.i18n import N_
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
-
-from server.web.body_limit import replay
-from server.web.cookies import CSRF_COOKIE, SESSION_COOKIE
-from server.web.i18n import N_
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"

@@ -12,17 +12,16 @@ import os
 from pathlib import Path
 
 import segno
+from quizkiosk.banks.loader import MEDIA_DIR
+from quizkiosk.web.api import may_control
+from quizkiosk.web.auth import current_trainer, state_of
+from quizkiosk.web.console_pages import game_view
+from quizkiosk.web.i18n import choose_language
+from quizkiosk.web.trainer_common import controlled_game, join_address, render
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.staticfiles import StaticFiles
-
-from server.banks.loader import MEDIA_DIR
-from server.web.api import may_control
-from server.web.auth import current_trainer, state_of
-from server.web.console_pages import game_view
-from server.web.i18n import choose_language
-from server.web.trainer_common import controlled_game, join_address, render
 
 
 async def _host_page(request: Request, template: str) -> Response:

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
-
-from server.accounts.store import AccountError, Trainer, WrongSetupCode
-from server.web.auth import (
+from quizkiosk.accounts.store import AccountError, Trainer, WrongSetupCode
+from quizkiosk.web.auth import (
     api_error,
     client_address,
     current_trainer,
@@ -23,10 +19,13 @@ from server.web.auth import (
     set_session_cookie,
     state_of,
 )
-from server.web.cookies import SESSION_COOKIE
-from server.web.i18n import N_
-from server.web.state import AppState
-from server.web.trainer_common import message_page, render
+from quizkiosk.web.cookies import SESSION_COOKIE
+from quizkiosk.web.i18n import N_
+from quizkiosk.web.state import AppState
+from quizkiosk.web.trainer_common import message_page, render
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
 
 # ---- the pages ------------------------------------------------------------------------
 

@@ -12,11 +12,8 @@ from urllib.parse import urlencode
 from babel.messages.catalog import Catalog
 from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
-
-from server.web.auth import ensure_csrf_cookie
-from server.web.i18n import (
+from quizkiosk.web.auth import ensure_csrf_cookie
+from quizkiosk.web.i18n import (
     LANGUAGE_COOKIE,
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -25,6 +22,8 @@ from server.web.i18n import (
     load_translations,
     read_template,
 )
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 UI_DIR = Path(__file__).resolve().parents[2] / "kiosk_ui"
 TEMPLATES_DIR = UI_DIR / "templates"

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 
+from quizkiosk.protocol import PROTOCOL_VERSION
+from quizkiosk.web.pages import PageRenderer
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-
-from server.protocol import PROTOCOL_VERSION
-from server.web.pages import PageRenderer
 
 PIN_PATTERN = re.compile(r"^\d{6}$")
 

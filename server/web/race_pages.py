@@ -9,16 +9,15 @@ checkboxes `race_require_staff_id`, `race_require_department`,
 from __future__ import annotations
 
 from pydantic import ValidationError
+from quizkiosk.banks.model import Bank
+from quizkiosk.engine.settings import RaceSettings
+from quizkiosk.web.auth import state_of
+from quizkiosk.web.bank_pages import bank_page_response, posted_bank
+from quizkiosk.web.i18n import N_
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
-
-from server.banks.model import Bank
-from server.engine.settings import RaceSettings
-from server.web.auth import state_of
-from server.web.bank_pages import bank_page_response, posted_bank
-from server.web.i18n import N_
 
 # The msgids the bank page shows for a form it refuses (RaceFormError).
 NO_CASE = N_("Choose at least one case for the race.")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from server.accounts.store import AccountStore
-from server.archive.records import Archive
-from server.banks.loader import BankCatalog
-from server.config import ServerConfig
-from server.live.connection import Connection
-from server.live.ratelimit import AttemptGuard, FailureWindow
-from server.live.registry import GameRegistry
+from quizkiosk.accounts.store import AccountStore
+from quizkiosk.archive.records import Archive
+from quizkiosk.banks.loader import BankCatalog
+from quizkiosk.config import ServerConfig
+from quizkiosk.live.connection import Connection
+from quizkiosk.live.ratelimit import AttemptGuard, FailureWindow
+from quizkiosk.live.registry import GameRegistry
 
 
 @dataclass

@@ -10,15 +10,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from quizkiosk.accounts.store import Trainer
+from quizkiosk.live.actor import GameActor
+from quizkiosk.web.api import may_control
+from quizkiosk.web.auth import current_trainer, state_of
+from quizkiosk.web.i18n import N_
+from quizkiosk.web.pages import PageRenderer
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-
-from server.accounts.store import Trainer
-from server.live.actor import GameActor
-from server.web.api import may_control
-from server.web.auth import current_trainer, state_of
-from server.web.i18n import N_
-from server.web.pages import PageRenderer
 
 
 def renderer_of(request: Request) -> PageRenderer:

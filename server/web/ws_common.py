@@ -6,18 +6,17 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
-
-from server.live.connection import (
+from quizkiosk.live.connection import (
     CLOSE_JOIN_TIMEOUT,
     CLOSE_NORMAL,
     CLOSE_RESTARTING,
     CLOSE_TOO_MANY_SOCKETS,
     Connection,
 )
-from server.live.ratelimit import TokenBucket
-from server.protocol import encode, error_message
-from server.web.state import AppState
+from quizkiosk.live.ratelimit import TokenBucket
+from quizkiosk.protocol import encode, error_message
+from quizkiosk.web.state import AppState
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 Incoming = str | bytes | None  # None: the client has gone
 

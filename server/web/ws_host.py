@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.websockets import WebSocket
-
-from server.engine.commands import Command, HostAction, KickPlayer, LockLobby, SetTeam
-from server.engine.game import CommandRefused
-from server.live.actor import GameActor, GameStopped
-from server.live.connection import CLOSE_ENDED, Connection
-from server.protocol import (
+from quizkiosk.engine.commands import Command, HostAction, KickPlayer, LockLobby, SetTeam
+from quizkiosk.engine.game import CommandRefused
+from quizkiosk.live.actor import GameActor, GameStopped
+from quizkiosk.live.connection import CLOSE_ENDED, Connection
+from quizkiosk.protocol import (
     HostCommand,
     HostHello,
     Kick,
@@ -20,8 +18,8 @@ from server.protocol import (
     decode_host,
     encode_message,
 )
-from server.web.state import AppState
-from server.web.ws_common import (
+from quizkiosk.web.state import AppState
+from quizkiosk.web.ws_common import (
     JoinClock,
     JoinTimeout,
     admitted,
@@ -30,6 +28,7 @@ from server.web.ws_common import (
     receive_frame,
     send_error,
 )
+from starlette.websockets import WebSocket
 
 
 def command_of(message: HostCommand | Kick | Lock | TeamMsg) -> Command:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from starlette.websockets import WebSocket
-
-from server.engine.commands import JoinGame, LeaveGame, SubmitAnswer
-from server.engine.game import CommandRefused
-from server.live.actor import GameActor, GameStopped
-from server.live.connection import CLOSE_ENDED, CLOSE_NORMAL, Connection
-from server.live.registry import token_digest
-from server.protocol import (
+from quizkiosk.engine.commands import JoinGame, LeaveGame, SubmitAnswer
+from quizkiosk.engine.game import CommandRefused
+from quizkiosk.live.actor import GameActor, GameStopped
+from quizkiosk.live.connection import CLOSE_ENDED, CLOSE_NORMAL, Connection
+from quizkiosk.live.registry import token_digest
+from quizkiosk.protocol import (
     Answer,
     Join,
     Leave,
@@ -21,8 +19,8 @@ from server.protocol import (
     decode_player,
     encode_message,
 )
-from server.web.state import AppState
-from server.web.ws_common import (
+from quizkiosk.web.state import AppState
+from quizkiosk.web.ws_common import (
     JoinClock,
     JoinTimeout,
     admitted,
@@ -32,6 +30,7 @@ from server.web.ws_common import (
     receive_frame,
     send_error,
 )
+from starlette.websockets import WebSocket
 
 
 class PlayerLink:

@@ -12,8 +12,8 @@ import re
 from typing import Any
 
 import pytest
+from quizkiosk.web.i18n import load_catalogs
 
-from server.web.i18n import load_catalogs
 from tests.e2e.conftest import (
     PC,
     PHONE,

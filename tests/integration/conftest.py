@@ -82,7 +82,7 @@ class RunningServer:
 
 def _cli(data_dir: Path, *args: str, stdin: str | None = None) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "server.cli", *args, "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "quizkiosk.cli", *args, "--data-dir", str(data_dir)],
         input=stdin,
         capture_output=True,
         text=True,
@@ -156,7 +156,7 @@ def launch(
             [
                 sys.executable,
                 "-m",
-                "server.cli",
+                "quizkiosk.cli",
                 "serve",
                 "--host",
                 "127.0.0.1",

@@ -21,7 +21,7 @@ def test_bots_join_answer_with_the_chosen_accuracy_and_report(server: RunningSer
         [
             sys.executable,
             "-m",
-            "server.cli",
+            "quizkiosk.cli",
             "bots",
             "--url",
             server.base_url,
@@ -69,7 +69,7 @@ def test_bots_refuse_a_bad_think_range() -> None:
         [
             sys.executable,
             "-m",
-            "server.cli",
+            "quizkiosk.cli",
             "bots",
             "--url",
             "http://127.0.0.1:9",
@@ -96,7 +96,7 @@ def start_race_bots(
         [
             sys.executable,
             "-m",
-            "server.cli",
+            "quizkiosk.cli",
             "bots",
             "--url",
             server.base_url,

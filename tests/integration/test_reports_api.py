@@ -93,7 +93,7 @@ def test_exports_through_the_api_and_the_command_line(server: RunningServer) -> 
         [
             sys.executable,
             "-m",
-            "server.cli",
+            "quizkiosk.cli",
             "export",
             game["game_id"],
             "-o",
@@ -115,7 +115,7 @@ def test_exports_through_the_api_and_the_command_line(server: RunningServer) -> 
         [
             sys.executable,
             "-m",
-            "server.cli",
+            "quizkiosk.cli",
             "export",
             "nope",
             "-o",

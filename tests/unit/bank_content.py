@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from server.banks.loader import BankCatalog
-from server.banks.model import (
+from quizkiosk.banks.loader import BankCatalog
+from quizkiosk.banks.model import (
     AnyQuestion,
     Bank,
     CaseScenario,
@@ -22,7 +22,7 @@ from server.banks.model import (
     SingleChoice,
     TrueFalse,
 )
-from server.banks.quality import BankSource, absolute_words_in, check_quality
+from quizkiosk.banks.quality import BankSource, absolute_words_in, check_quality
 
 LANGS = ("uz", "ru", "en")
 

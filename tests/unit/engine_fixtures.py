@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.banks.model import (
+from quizkiosk.banks.model import (
     AnyQuestion,
     LocalizedText,
     MultiSelect,
@@ -12,8 +12,8 @@ from server.banks.model import (
     TrueFalse,
     TypedAnswer,
 )
-from server.engine.quiz import QuizGame
-from server.engine.settings import GameSettings
+from quizkiosk.engine.quiz import QuizGame
+from quizkiosk.engine.settings import GameSettings
 
 
 def lt(text: str) -> LocalizedText:
@@ -71,7 +71,7 @@ def new_game(
 
 def right_answer(game: QuizGame) -> object:
     """The right answer to the open question, in display positions."""
-    from server.engine.views import correct_display_answer
+    from quizkiosk.engine.views import correct_display_answer
 
     assert game.current is not None
     answer = correct_display_answer(game.current.played)

@@ -12,8 +12,7 @@ from typing import TypeVar
 
 import pytest
 from argon2 import PasswordHasher
-
-from server.accounts import (
+from quizkiosk.accounts import (
     InvalidPassword,
     InvalidRole,
     InvalidUsername,
@@ -23,8 +22,8 @@ from server.accounts import (
     UsernameTaken,
     WrongSetupCode,
 )
-from server.accounts.passwords import SETUP_CODE_ALPHABET, default_hasher
-from server.archive import SqliteArchive
+from quizkiosk.accounts.passwords import SETUP_CODE_ALPHABET, default_hasher
+from quizkiosk.archive import SqliteArchive
 
 T = TypeVar("T")
 

@@ -12,11 +12,12 @@ import asyncio
 import json
 from typing import Any
 
-from server.archive.records import InputRecord
-from server.engine.commands import HostAction, JoinGame, SubmitAnswer
-from server.live.actor import GameActor, GameInfo
-from server.live.clock import ManualClock
-from server.live.connection import Connection
+from quizkiosk.archive.records import InputRecord
+from quizkiosk.engine.commands import HostAction, JoinGame, SubmitAnswer
+from quizkiosk.live.actor import GameActor, GameInfo
+from quizkiosk.live.clock import ManualClock
+from quizkiosk.live.connection import Connection
+
 from tests.unit.engine_fixtures import SINGLE, TRUE_FALSE, new_game
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from server.banks.model import (
+from quizkiosk.banks.model import (
     LocalizedText,
     MultiSelect,
     Ordering,
@@ -15,7 +14,7 @@ from server.banks.model import (
     TrueFalse,
     TypedAnswer,
 )
-from server.engine.answers import InvalidAnswer, Verdict, check_answer
+from quizkiosk.engine.answers import InvalidAnswer, Verdict, check_answer
 
 
 def texts(count: int) -> list[LocalizedText]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from server.archive.records import (
+from quizkiosk.archive.records import (
     AnswerRecord,
     AttemptRecord,
     GameRecord,
@@ -13,7 +13,7 @@ from server.archive.records import (
     ParticipantRecord,
     SessionFilter,
 )
-from server.archive.sqlite import SqliteArchive
+from quizkiosk.archive.sqlite import SqliteArchive
 
 
 def answer(game: str, player: str, index: int, correct: bool) -> AnswerRecord:

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-
-from server.archive import (
+from quizkiosk.archive import (
     AnswerRecord,
     Archive,
     ArchiveClosedError,
@@ -24,7 +23,7 @@ from server.archive import (
     StandingRecord,
     UnknownGameError,
 )
-from server.archive.migrations import LATEST_VERSION, MIGRATIONS, migrate, split_statements
+from quizkiosk.archive.migrations import LATEST_VERSION, MIGRATIONS, migrate, split_statements
 
 T = TypeVar("T")
 

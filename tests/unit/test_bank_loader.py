@@ -6,10 +6,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from server.banks.loader import load_banks, parse_bank_text
-from server.banks.model import MultiSelect, Ordering, SingleChoice
-from server.banks.problems import Problem
+from quizkiosk.banks.loader import load_banks, parse_bank_text
+from quizkiosk.banks.model import MultiSelect, Ordering, SingleChoice
+from quizkiosk.banks.problems import Problem
 
 HEADER = """\
 id: test-bank

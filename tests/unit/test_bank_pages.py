@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from quizkiosk.banks.model import AnyQuestion, Bank, CaseScenario
+from quizkiosk.engine.settings import GameSettings
+from quizkiosk.web.bank_pages import bank_view, case_view, question_view, settings_from_form
 from starlette.datastructures import FormData
 
-from server.banks.model import AnyQuestion, Bank, CaseScenario
-from server.engine.settings import GameSettings
-from server.web.bank_pages import bank_view, case_view, question_view, settings_from_form
 from tests.unit.engine_fixtures import MULTI, ORDER, POLL, SINGLE, TRUE_FALSE, TYPED, lt
 
 CASE_STEPS = [SINGLE, TYPED, MULTI, ORDER]

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from server.banks.loader import parse_bank_text
-from server.banks.model import Bank
-from server.banks.quality import (
+from quizkiosk.banks.loader import parse_bank_text
+from quizkiosk.banks.model import Bank
+from quizkiosk.banks.quality import (
     ABSOLUTE_WORD,
     KEY_POSITION,
     LONGEST_CORRECT,
@@ -27,8 +26,8 @@ from server.banks.quality import (
     open_warnings,
     quality_of_bank,
 )
-from server.banks.yaml_writer import dump_bank_yaml
-from server.web.i18n import LANGUAGES, load_catalogs
+from quizkiosk.banks.yaml_writer import dump_bank_yaml
+from quizkiosk.web.i18n import LANGUAGES, load_catalogs
 
 # ---- small banks written inline -------------------------------------------------------------
 
@@ -422,7 +421,7 @@ def test_the_console_gets_one_banks_warnings_checked_against_all_banks() -> None
 
 def quizkiosk(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "quizkiosk.cli", *args], capture_output=True, text=True, check=False
     )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from server.banks.loader import BUNDLED_BANKS_DIR, load_banks
-from server.banks.model import LANGUAGES, QUESTION_TYPES
+from quizkiosk.banks.loader import BUNDLED_BANKS_DIR, load_banks
+from quizkiosk.banks.model import LANGUAGES, QUESTION_TYPES
 
 CATALOG = load_banks([BUNDLED_BANKS_DIR])
 

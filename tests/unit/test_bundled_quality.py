@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from server.banks.loader import BUNDLED_BANKS_DIR, load_banks
-from server.banks.quality import BankSource, check_quality, open_warnings
+from quizkiosk.banks.loader import BUNDLED_BANKS_DIR, load_banks
+from quizkiosk.banks.quality import BankSource, check_quality, open_warnings
 
 
 def test_every_bundled_bank_passes_the_quality_check() -> None:

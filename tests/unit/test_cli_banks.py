@@ -7,13 +7,12 @@ import sys
 from pathlib import Path
 
 import openpyxl
-
-from server.banks.loader import BUNDLED_BANKS_DIR
+from quizkiosk.banks.loader import BUNDLED_BANKS_DIR
 
 
 def quizkiosk(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "quizkiosk.cli", *args], capture_output=True, text=True, check=False
     )
 
 

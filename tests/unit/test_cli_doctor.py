@@ -6,10 +6,9 @@ import socket
 from pathlib import Path
 
 import pytest
-
-from server.banks.loader import BUNDLED_BANKS_DIR
-from server.cli import main
-from server.cli.doctor import (
+from quizkiosk.banks.loader import BUNDLED_BANKS_DIR
+from quizkiosk.cli import main
+from quizkiosk.cli.doctor import (
     check_banks,
     check_clock,
     check_data_dir,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from server.live.connection import CLOSE_ENDED, CLOSE_NORMAL, CLOSE_TOO_SLOW, Connection
+from quizkiosk.live.connection import CLOSE_ENDED, CLOSE_NORMAL, CLOSE_TOO_SLOW, Connection
 
 
 def test_frames_go_out_in_order() -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from quizkiosk.banks.loader import BUNDLED_BANKS_DIR, load_banks
+from quizkiosk.banks.model import SingleChoice, TrueFalse, TypedAnswer
+from quizkiosk.engine.normalize import normalize_answer, typed_answer_matches
 
-from server.banks.loader import BUNDLED_BANKS_DIR, load_banks
-from server.banks.model import SingleChoice, TrueFalse, TypedAnswer
-from server.engine.normalize import normalize_answer, typed_answer_matches
 from tests.unit.bank_content import (
     DMED_HEDGE,
     absolute_cues_in_true_false,

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
-
-from server.banks.loader import BUNDLED_BANKS_DIR, load_banks
-from server.banks.model import (
+from quizkiosk.banks.loader import BUNDLED_BANKS_DIR, load_banks
+from quizkiosk.banks.model import (
     QUESTION_TYPES,
     AnyQuestion,
     LocalizedText,
@@ -22,7 +21,8 @@ from server.banks.model import (
     TrueFalse,
     TypedAnswer,
 )
-from server.engine.normalize import normalize_answer, typed_answer_matches
+from quizkiosk.engine.normalize import normalize_answer, typed_answer_matches
+
 from tests.unit.bank_content import find_case, find_step, key_option, quality_warnings
 
 NURSING_FILE = BUNDLED_BANKS_DIR / "nursing-it-operator.yaml"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-
-from server.reports.analysis import accuracy_band, internal_consistency, item_statistics
+from quizkiosk.reports.analysis import accuracy_band, internal_consistency, item_statistics
 
 # Five participants, two items; q2 partly credited for E.
 SCORES = {

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from server.engine.normalize import APOSTROPHES, normalize_answer, typed_answer_matches
+from quizkiosk.engine.normalize import APOSTROPHES, normalize_answer, typed_answer_matches
 
 uzbek_words = st.text(alphabet="abdefghijklmnopqrstuvxyz", min_size=1, max_size=12)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from server.protocol import (
+from quizkiosk.protocol import (
     MAX_FRAME_BYTES,
     Answer,
     HostCommand,

@@ -1,4 +1,4 @@
-"""Every question type through the one QuestionType protocol (server.engine.questions).
+"""Every question type through the one QuestionType protocol (quizkiosk.engine.questions).
 
 Each test walks one type through everything the engine asks of it: the display
 order it plans, the choices sent before the reveal (never the key), checking an
@@ -13,16 +13,16 @@ import random
 from dataclasses import dataclass
 
 import pytest
+from quizkiosk.banks.model import QUESTION_TYPES, AnyQuestion
+from quizkiosk.engine.questions import InvalidAnswer, Verdict, type_of
+from quizkiosk.engine.questions import multi as multi_module
+from quizkiosk.engine.questions import order as order_module
+from quizkiosk.engine.questions import poll as poll_module
+from quizkiosk.engine.questions import single as single_module
+from quizkiosk.engine.questions import truefalse as truefalse_module
+from quizkiosk.engine.questions import typed as typed_module
+from quizkiosk.engine.views import PlayedQuestion, public_question
 
-from server.banks.model import QUESTION_TYPES, AnyQuestion
-from server.engine.questions import InvalidAnswer, Verdict, type_of
-from server.engine.questions import multi as multi_module
-from server.engine.questions import order as order_module
-from server.engine.questions import poll as poll_module
-from server.engine.questions import single as single_module
-from server.engine.questions import truefalse as truefalse_module
-from server.engine.questions import typed as typed_module
-from server.engine.views import PlayedQuestion, public_question
 from tests.unit.engine_fixtures import (
     EVERY_TYPE,
     MULTI,

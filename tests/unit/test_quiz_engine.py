@@ -7,9 +7,8 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from server.engine.players import JoinRefused
-from server.engine.quiz import (
+from quizkiosk.engine.players import JoinRefused
+from quizkiosk.engine.quiz import (
     AnswerAccepted,
     AnsweredCount,
     CommandRefused,
@@ -26,6 +25,7 @@ from server.engine.quiz import (
     Returned,
     Started,
 )
+
 from tests.unit.engine_fixtures import (
     EVERY_TYPE,
     MULTI,

@@ -30,9 +30,8 @@ from collections import Counter
 from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-
-from server.banks.model import TypedAnswer
-from server.engine.commands import (
+from quizkiosk.banks.model import TypedAnswer
+from quizkiosk.engine.commands import (
     Command,
     HostAction,
     JoinGame,
@@ -43,10 +42,11 @@ from server.engine.commands import (
     SubmitAnswer,
     Tick,
 )
-from server.engine.game import AnswerKept, CommandRefused, Disconnect, Outcome
-from server.engine.players import JoinRefused
-from server.engine.quiz import QuizGame
-from server.protocol import AnswerAck, Json, QuestionShown, Result, Reveal, Send
+from quizkiosk.engine.game import AnswerKept, CommandRefused, Disconnect, Outcome
+from quizkiosk.engine.players import JoinRefused
+from quizkiosk.engine.quiz import QuizGame
+from quizkiosk.protocol import AnswerAck, Json, QuestionShown, Result, Reveal, Send
+
 from tests.unit.engine_fixtures import EVERY_TYPE, new_game, right_answer, wrong_answer
 
 SEED = 20240611

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from server.banks.loader import load_banks
-from server.engine.commands import (
+from quizkiosk.banks.loader import load_banks
+from quizkiosk.engine.commands import (
     HostAction,
     JoinGame,
     KickPlayer,
@@ -21,11 +20,11 @@ from server.engine.commands import (
     SubmitAnswer,
     Tick,
 )
-from server.engine.game import AttemptKept, CommandRefused, GameFinished, Outcome
-from server.engine.race import RaceGame
-from server.engine.settings import RaceSettings
-from server.engine.views import correct_display_answer
-from server.protocol import (
+from quizkiosk.engine.game import AttemptKept, CommandRefused, GameFinished, Outcome
+from quizkiosk.engine.race import RaceGame
+from quizkiosk.engine.settings import RaceSettings
+from quizkiosk.engine.views import correct_display_answer
+from quizkiosk.protocol import (
     AttemptResult,
     OnePlayer,
     RaceFinished,

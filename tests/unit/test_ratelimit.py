@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.live.ratelimit import AttemptGuard, FailureWindow, SlidingWindow
+from quizkiosk.live.ratelimit import AttemptGuard, FailureWindow, SlidingWindow
 
 
 def test_a_window_blocks_at_its_limit_and_forgets_old_events() -> None:

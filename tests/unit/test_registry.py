@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from server.archive.sqlite import SqliteArchive
-from server.banks.loader import load_banks
-from server.engine.commands import HostAction, JoinGame, SubmitAnswer
-from server.engine.settings import GameSettings
-from server.live.actor import GameStopped
-from server.live.clock import SystemClock
-from server.live.registry import GameRegistry, token_digest
+from quizkiosk.archive.sqlite import SqliteArchive
+from quizkiosk.banks.loader import load_banks
+from quizkiosk.engine.commands import HostAction, JoinGame, SubmitAnswer
+from quizkiosk.engine.settings import GameSettings
+from quizkiosk.live.actor import GameStopped
+from quizkiosk.live.clock import SystemClock
+from quizkiosk.live.registry import GameRegistry, token_digest
 
 BANKS = Path(__file__).parents[1] / "integration"
 CATALOG = load_banks([BANKS])
@@ -21,8 +21,8 @@ KEY = b"k" * 32
 
 
 async def join(registry: GameRegistry, actor: object, name: str) -> tuple[str, str]:
-    from server.live.actor import GameActor
-    from server.live.connection import Connection
+    from quizkiosk.live.actor import GameActor
+    from quizkiosk.live.connection import Connection
 
     assert isinstance(actor, GameActor)
     player_id, token = registry.new_player()

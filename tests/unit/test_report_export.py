@@ -7,10 +7,10 @@ import csv
 import io
 
 from openpyxl import load_workbook
+from quizkiosk.reports.export import answer_rows, csv_text, xlsx_bytes
+from quizkiosk.reports.session import session_report
+from quizkiosk.web.i18n import load_translations
 
-from server.reports.export import answer_rows, csv_text, xlsx_bytes
-from server.reports.session import session_report
-from server.web.i18n import load_translations
 from tests.unit.test_session_report import BANK, results
 
 RUSSIAN = load_translations()["ru"].gettext

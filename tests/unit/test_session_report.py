@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from server.archive.records import (
+from quizkiosk.archive.records import (
     AnswerRecord,
     GameRecord,
     GameResults,
     ParticipantRecord,
     StandingRecord,
 )
-from server.banks.loader import load_banks
-from server.reports.session import session_report
+from quizkiosk.banks.loader import load_banks
+from quizkiosk.reports.session import session_report
 
 BANK = load_banks([Path(__file__).parents[1] / "integration"]).banks["every-type"]
 IDS = ["single", "multi", "truefalse", "order", "typed", "poll"]

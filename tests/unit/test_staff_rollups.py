@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from server.archive.records import AnswerTotal
-from server.reports.staff import heat_map, refresher_list, staff_record
+from quizkiosk.archive.records import AnswerTotal
+from quizkiosk.reports.staff import heat_map, refresher_list, staff_record
 
 TOPICS = {
     ("icd", "q1"): ("icd10",),

@@ -6,8 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-
-from server.store import UnknownDatabase, open_stores, sqlite_path, sqlite_url
+from quizkiosk.store import UnknownDatabase, open_stores, sqlite_path, sqlite_url
 
 
 def test_sqlite_urls_name_relative_and_absolute_files() -> None:

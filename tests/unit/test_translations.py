@@ -25,9 +25,7 @@ from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from starlette.requests import Request
-
-from server.web.i18n import (
+from quizkiosk.web.i18n import (
     DOMAIN,
     LANGUAGE_COOKIE,
     LANGUAGES,
@@ -37,7 +35,8 @@ from server.web.i18n import (
     load_translations,
     read_template,
 )
-from server.web.pages import PLURAL_RULE_KEY, PLURALS_KEY, javascript_catalog, page_environment
+from quizkiosk.web.pages import PLURAL_RULE_KEY, PLURALS_KEY, javascript_catalog, page_environment
+from starlette.requests import Request
 
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "kiosk_ui"

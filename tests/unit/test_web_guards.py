@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from quizkiosk.web.auth import safe_next_path
+from quizkiosk.web.body_limit import BodyLimitMiddleware
+from quizkiosk.web.csrf import CsrfMiddleware
+from quizkiosk.web.security_headers import IMAGE_POLICY, PAGE_POLICY, SecurityHeadersMiddleware
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
-
-from server.web.auth import safe_next_path
-from server.web.body_limit import BodyLimitMiddleware
-from server.web.csrf import CsrfMiddleware
-from server.web.security_headers import IMAGE_POLICY, PAGE_POLICY, SecurityHeadersMiddleware
 
 
 async def echo_form(request: Request) -> Response:

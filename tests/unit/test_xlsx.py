@@ -16,11 +16,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
-
-from server.banks.loader import BUNDLED_BANKS_DIR, load_banks
-from server.banks.model import Bank, MultiSelect, SingleChoice
-from server.banks.problems import Problem
-from server.banks.xlsx import (
+from quizkiosk.banks.loader import BUNDLED_BANKS_DIR, load_banks
+from quizkiosk.banks.model import Bank, MultiSelect, SingleChoice
+from quizkiosk.banks.problems import Problem
+from quizkiosk.banks.xlsx import (
     BANK_KEYS,
     CASE_STEP_COLUMNS,
     QUESTION_COLUMNS,

@@ -16,10 +16,9 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from server.banks.loader import BUNDLED_BANKS_DIR, load_banks, parse_bank_text
-from server.banks.model import Bank
-from server.banks.yaml_writer import (
+from quizkiosk.banks.loader import BUNDLED_BANKS_DIR, load_banks, parse_bank_text
+from quizkiosk.banks.model import Bank
+from quizkiosk.banks.yaml_writer import (
     BANK_KEYS,
     QUESTION_KEYS,
     dump_bank_yaml,

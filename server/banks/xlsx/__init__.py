@@ -24,12 +24,12 @@ export).
 
 from __future__ import annotations
 
-# Callers import from `server.banks.xlsx` itself, so the public names stay here
+# Callers import from `quizkiosk.banks.xlsx` itself, so the public names stay here
 # whichever module holds them.
-from server.banks.xlsx.cells import MAX_SECONDS, MIN_SECONDS, join_escaped, split_escaped
-from server.banks.xlsx.import_common import ImportResult, sanitised_id
-from server.banks.xlsx.importer import import_workbook
-from server.banks.xlsx.layout import (
+from quizkiosk.banks.xlsx.cells import MAX_SECONDS, MIN_SECONDS, join_escaped, split_escaped
+from quizkiosk.banks.xlsx.import_common import ImportResult, sanitised_id
+from quizkiosk.banks.xlsx.importer import import_workbook
+from quizkiosk.banks.xlsx.layout import (
     ACCEPTED_SEPARATOR,
     BANK_KEYS,
     BANK_SHEET,
@@ -43,7 +43,7 @@ from server.banks.xlsx.layout import (
     QUESTIONS_SHEET,
     TAG_SEPARATOR,
 )
-from server.banks.xlsx.writer import export_bank, write_template
+from quizkiosk.banks.xlsx.writer import export_bank, write_template
 
 __all__ = [
     "ACCEPTED_SEPARATOR",

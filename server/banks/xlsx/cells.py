@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
-from server.banks.model import LANGUAGES
-from server.banks.problems import FieldPath, Problem
+from quizkiosk.banks.model import LANGUAGES
+from quizkiosk.banks.problems import FieldPath, Problem
 
 T = TypeVar("T")
 

@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Literal
 
 from openpyxl import Workbook
-
-from server.banks.loader import validate_bank_document
-from server.banks.model import LANGUAGES, Bank
-from server.banks.problems import FieldPath, Problem
-from server.banks.xlsx.cells import _Report
-from server.banks.xlsx.layout import _SHEET_ORDER, Sheet
-from server.banks.yamlsource import YamlDocument
+from quizkiosk.banks.loader import validate_bank_document
+from quizkiosk.banks.model import LANGUAGES, Bank
+from quizkiosk.banks.problems import FieldPath, Problem
+from quizkiosk.banks.xlsx.cells import _Report
+from quizkiosk.banks.xlsx.layout import _SHEET_ORDER, Sheet
+from quizkiosk.banks.yamlsource import YamlDocument
 
 # File names in Cyrillic still give a readable bank id; the signs ъ and ь
 # have no Latin spelling (').

@@ -8,13 +8,12 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
-
-from server.banks.problems import Problem
-from server.banks.xlsx.cells import _CellError, _header_name
-from server.banks.xlsx.import_common import ImportResult, _find_sheet, _rows
-from server.banks.xlsx.kahoot_reader import _find_kahoot_layout, _import_kahoot
-from server.banks.xlsx.layout import QUESTIONS_SHEET, Sheet
-from server.banks.xlsx.template_reader import _import_template
+from quizkiosk.banks.problems import Problem
+from quizkiosk.banks.xlsx.cells import _CellError, _header_name
+from quizkiosk.banks.xlsx.import_common import ImportResult, _find_sheet, _rows
+from quizkiosk.banks.xlsx.kahoot_reader import _find_kahoot_layout, _import_kahoot
+from quizkiosk.banks.xlsx.layout import QUESTIONS_SHEET, Sheet
+from quizkiosk.banks.xlsx.template_reader import _import_template
 
 
 def import_workbook(path: Path, bank_id: str | None = None) -> ImportResult:

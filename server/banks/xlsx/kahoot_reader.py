@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from server.banks.model import MAX_OPTIONS
-from server.banks.problems import FieldPath
-from server.banks.xlsx.cells import _cell_text, _Cells, _option_numbers, _Report, _seconds
-from server.banks.xlsx.import_common import ImportResult, _finish, _metadata_defaults, _rows
-from server.banks.xlsx.layout import Sheet
+from quizkiosk.banks.model import MAX_OPTIONS
+from quizkiosk.banks.problems import FieldPath
+from quizkiosk.banks.xlsx.cells import _cell_text, _Cells, _option_numbers, _Report, _seconds
+from quizkiosk.banks.xlsx.import_common import ImportResult, _finish, _metadata_defaults, _rows
+from quizkiosk.banks.xlsx.layout import Sheet
 
 # The real Kahoot template has its header on row 8; people insert rows above
 # it, so look further down, but not through a whole sheet.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-from server.banks.model import LANGUAGES, MAX_OPTIONS
+from quizkiosk.banks.model import LANGUAGES, MAX_OPTIONS
 
 # openpyxl ships no type hints; its worksheets and cells are typed as Any.
 Sheet: TypeAlias = Any

@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-
-from server.banks.model import LANGUAGES, MAX_OPTIONS, QUESTION_TYPES
-from server.banks.problems import FieldPath
-from server.banks.xlsx.cells import (
+from quizkiosk.banks.model import LANGUAGES, MAX_OPTIONS, QUESTION_TYPES
+from quizkiosk.banks.problems import FieldPath
+from quizkiosk.banks.xlsx.cells import (
     _cell_text,
     _Cells,
     _header_name,
@@ -25,14 +24,14 @@ from server.banks.xlsx.cells import (
     _whole_number,
     split_escaped,
 )
-from server.banks.xlsx.import_common import (
+from quizkiosk.banks.xlsx.import_common import (
     ImportResult,
     _find_sheet,
     _finish,
     _metadata_defaults,
     _rows,
 )
-from server.banks.xlsx.layout import (
+from quizkiosk.banks.xlsx.layout import (
     ACCEPTED_SEPARATOR,
     BANK_KEYS,
     BANK_SHEET,

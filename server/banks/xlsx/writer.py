@@ -14,8 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
-
-from server.banks.model import (
+from quizkiosk.banks.model import (
     LANGUAGES,
     QUESTION_TYPES,
     SCORED_TYPES,
@@ -30,8 +29,8 @@ from server.banks.model import (
     TrueFalse,
     TypedAnswer,
 )
-from server.banks.xlsx.cells import join_escaped
-from server.banks.xlsx.layout import (
+from quizkiosk.banks.xlsx.cells import join_escaped
+from quizkiosk.banks.xlsx.layout import (
     ACCEPTED_SEPARATOR,
     BANK_KEYS,
     BANK_SHEET,
@@ -45,7 +44,7 @@ from server.banks.xlsx.layout import (
     TAG_SEPARATOR,
     Sheet,
 )
-from server.banks.yaml_writer import write_bytes_atomically
+from quizkiosk.banks.yaml_writer import write_bytes_atomically
 
 # Drop-downs and formats cover this many rows; plenty for one bank.
 _TEMPLATE_ROWS = 1000

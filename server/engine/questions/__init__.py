@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.banks.model import AnyQuestion
-from server.engine.questions import multi, order, poll, single, truefalse, typed
-from server.engine.questions.base import (
+from quizkiosk.banks.model import AnyQuestion
+from quizkiosk.engine.questions import multi, order, poll, single, truefalse, typed
+from quizkiosk.engine.questions.base import (
     AnswerKey,
     GivenAnswer,
     InvalidAnswer,

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from server.banks.model import LocalizedText
+from quizkiosk.banks.model import LocalizedText
 
 Order = tuple[int, ...]  # display position -> bank index (options or steps)
 

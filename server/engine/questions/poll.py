@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from server.banks.model import LocalizedText, Poll
-from server.engine.questions.base import (
+from quizkiosk.banks.model import LocalizedText, Poll
+from quizkiosk.engine.questions.base import (
     POLL_VERDICT,
     AnswerKey,
     GivenAnswer,

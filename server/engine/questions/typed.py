@@ -1,13 +1,13 @@
-"""Typed answer: short text compared after normalisation (see server.engine.normalize)."""
+"""Typed answer: short text compared after normalisation (see quizkiosk.engine.normalize)."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
 
-from server.banks.model import LocalizedText, TypedAnswer
-from server.engine.normalize import typed_answer_matches
-from server.engine.questions.base import (
+from quizkiosk.banks.model import LocalizedText, TypedAnswer
+from quizkiosk.engine.normalize import typed_answer_matches
+from quizkiosk.engine.questions.base import (
     RIGHT,
     WRONG,
     AnswerKey,
