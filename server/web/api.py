@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from quizkiosk.accounts.store import Trainer
-from quizkiosk.archive.records import AnswerTotal, GameResults, SessionFilter, TotalsFilter
+from quizkiosk.archive.records import AnswerTotal, GameResults, TotalsFilter
 from quizkiosk.banks.model import Bank
 from quizkiosk.engine.commands import HostAction
 from quizkiosk.engine.game import CommandRefused
@@ -17,13 +16,7 @@ from quizkiosk.engine.views import texts
 from quizkiosk.live.actor import GameActor
 from quizkiosk.reports.export import answer_rows, csv_text, xlsx_bytes
 from quizkiosk.reports.session import session_report
-from quizkiosk.reports.staff import (
-    REFRESHER_THRESHOLD,
-    heat_map,
-    refresher_list,
-    staff_record,
-    topic_map,
-)
+from quizkiosk.reports.staff import heat_map, refresher_list, staff_record, topic_map
 from quizkiosk.web.api_models import (
     HEAT,
     NEEDS,
@@ -47,7 +40,13 @@ from quizkiosk.web.api_models import (
 from quizkiosk.web.auth import api_error, current_trainer, state_of
 from quizkiosk.web.i18n import choose_language
 from quizkiosk.web.pages import PageRenderer
+from quizkiosk.web.report_query import (
+    refresher_options,
+    session_filter,
+    totals_filter,
+)
 from quizkiosk.web.state import AppState
+from quizkiosk.web.trainer_common import may_control, readable_results
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -64,10 +63,6 @@ def authenticated(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         return await handler(request, trainer)
 
     return endpoint
-
-
-def may_control(trainer: Trainer, owner: str) -> bool:
-    return trainer.role == "admin" or trainer.username == owner
 
 
 def _json(model: object, status: int = 200) -> JSONResponse:
@@ -188,17 +183,12 @@ async def end_game(request: Request, trainer: Trainer) -> Response:
 
 async def _results_for(request: Request, trainer: Trainer) -> GameResults | Response:
     """The archived results of the game in the path, if this trainer may see them."""
-    state = state_of(request)
-    game_id = request.path_params["game_id"]
-    actor = state.registry.games.get(game_id)
-    if actor is not None:
-        await actor.wait_idle()  # include answers whose commit is still in flight
-    results = await state.archive.game_results(game_id)
-    if results is None:
+    found = await readable_results(request, trainer, request.path_params["game_id"])
+    if isinstance(found, GameResults):
+        return found
+    if found == "unknown_game":
         return api_error(404, "unknown_game", "no such game")
-    if not may_control(trainer, results.game.trainer):
-        return api_error(403, "not_owner", "only the trainer who created this game, or an admin")
-    return results
+    return api_error(403, "not_owner", "only the trainer who created this game, or an admin")
 
 
 async def game_report(request: Request, trainer: Trainer) -> Response:
@@ -211,54 +201,20 @@ async def game_report(request: Request, trainer: Trainer) -> Response:
     return JSONResponse(SESSION_REPORT.dump_python(report, mode="json"))
 
 
-def _day(text: str | None, field: str) -> float | None:
-    """'2026-11-30' → that day's midnight (UTC), as unix seconds."""
-    if not text:
-        return None
-    try:
-        day = datetime.date.fromisoformat(text)
-    except ValueError as error:
-        raise ValueError(f"{field}: expected a date like 2026-11-30") from error
-    return datetime.datetime.combine(day, datetime.time(), datetime.UTC).timestamp()
-
-
-def _whole(text: str | None, field: str, low: int, high: int, default: int) -> int:
-    if text is None or text == "":
-        return default
-    if not text.isdigit() or not low <= int(text) <= high:
-        raise ValueError(f"{field}: expected a whole number from {low} to {high}")
-    return int(text)
-
-
 async def list_sessions(request: Request, trainer: Trainer) -> Response:
     """GET /api/v1/sessions: past and running sessions, newest first, a page at a time.
 
     A trainer sees their own sessions; an admin sees everyone's (and may filter by
     `trainer`)."""
-    params = request.query_params
     try:
-        per_page = _whole(params.get("per_page"), "per_page", 1, 100, 25)
-        page = _whole(params.get("page"), "page", 1, 100_000, 1)
-        since = _day(params.get("from"), "from")
-        until = _day(params.get("to"), "to")
+        query = session_filter(request.query_params, trainer)
     except ValueError as error:
         return api_error(422, "invalid_request", str(error))
-    owner = params.get("trainer") if trainer.role == "admin" else trainer.username
-    query = SessionFilter(
-        trainer=owner or None,
-        bank_id=params.get("bank") or None,
-        department=params.get("department") or None,
-        mode=params.get("mode") or None,
-        since=since,
-        until=until + 86_400 if until is not None else None,  # `to` is inclusive
-        limit=per_page,
-        offset=(page - 1) * per_page,
-    )
     found = await state_of(request).archive.list_sessions(query)
     out = SessionList(
         total=found.total,
-        page=page,
-        per_page=per_page,
+        page=query.offset // query.limit + 1,
+        per_page=query.limit,
         sessions=[SessionOut.model_validate(s, from_attributes=True) for s in found.sessions],
     )
     return _json(out)
@@ -291,17 +247,6 @@ async def game_export(request: Request, trainer: Trainer) -> Response:
     )
 
 
-def _totals_filter(request: Request, trainer: Trainer, staff_id: str | None) -> TotalsFilter:
-    params = request.query_params
-    until = _day(params.get("to"), "to")
-    return TotalsFilter(
-        trainer=None if trainer.role == "admin" else trainer.username,
-        staff_id=staff_id,
-        since=_day(params.get("from"), "from"),
-        until=until + 86_400 if until is not None else None,
-    )
-
-
 async def _totals(request: Request, query: TotalsFilter) -> tuple[list[AnswerTotal], Any]:
     state = state_of(request)
     return await state.archive.answer_totals(query), topic_map(state.catalog.banks.values())
@@ -311,7 +256,7 @@ async def staff_member(request: Request, trainer: Trainer) -> Response:
     """GET /api/v1/staff/{staff_id}: accuracy overall and per topic, weakest first."""
     staff_id = request.path_params["staff_id"]
     try:
-        query = _totals_filter(request, trainer, staff_id)
+        query = totals_filter(request.query_params, trainer, staff_id)
     except ValueError as error:
         return api_error(422, "invalid_request", str(error))
     totals, topics = await _totals(request, query)
@@ -325,11 +270,8 @@ async def staff_member(request: Request, trainer: Trainer) -> Response:
 async def refreshers(request: Request, trainer: Trainer) -> Response:
     """GET /api/v1/refreshers: who needs a refresher on which topic, by department."""
     try:
-        query = _totals_filter(request, trainer, None)
-        threshold = float(request.query_params.get("threshold") or REFRESHER_THRESHOLD)
-        if not 0 < threshold <= 100:
-            raise ValueError("threshold: expected a percentage from 1 to 100")
-        least = _whole(request.query_params.get("min_answers"), "min_answers", 1, 1000, 3)
+        query = totals_filter(request.query_params, trainer, None)
+        threshold, least = refresher_options(request.query_params)
     except ValueError as error:
         return api_error(422, "invalid_request", str(error))
     totals, topics = await _totals(request, query)
@@ -340,7 +282,7 @@ async def refreshers(request: Request, trainer: Trainer) -> Response:
 async def department_heat_map(request: Request, trainer: Trainer) -> Response:
     """GET /api/v1/heatmap: accuracy per department and topic, with how many staff."""
     try:
-        query = _totals_filter(request, trainer, None)
+        query = totals_filter(request.query_params, trainer, None)
     except ValueError as error:
         return api_error(422, "invalid_request", str(error))
     totals, topics = await _totals(request, query)

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from quizkiosk.engine.commands import HostAction
 from quizkiosk.engine.game import CommandRefused
 from quizkiosk.live.actor import GameActor, GameStopped
-from quizkiosk.web.api import may_control
 from quizkiosk.web.auth import current_trainer, state_of
 from quizkiosk.web.bank_pages import bank_page_response, bank_view, posted_bank, settings_from_form
 from quizkiosk.web.i18n import N_, choose_language
-from quizkiosk.web.trainer_common import controlled_game, render, to_login
+from quizkiosk.web.trainer_common import controlled_game, may_control, render, to_login
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route

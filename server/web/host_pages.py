@@ -13,11 +13,10 @@ from pathlib import Path
 
 import segno
 from quizkiosk.banks.loader import MEDIA_DIR
-from quizkiosk.web.api import may_control
 from quizkiosk.web.auth import current_trainer, state_of
 from quizkiosk.web.console_pages import game_view
 from quizkiosk.web.i18n import choose_language
-from quizkiosk.web.trainer_common import controlled_game, join_address, render
+from quizkiosk.web.trainer_common import controlled_game, join_address, may_control, render
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route

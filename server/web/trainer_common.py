@@ -1,23 +1,61 @@
 """What the trainer-side pages share: rendering, the way to the login page, small
-message pages, and the address players type on their phones.
+message pages, the address players type on their phones, and the one guard for who
+may run a game or read its results (the JSON API uses the same guard).
 
-Used by the console, bank, host, login and race pages (`console_pages.py`,
-`bank_pages.py`, `host_pages.py`, `login.py`, `race_pages.py`).
+Used by the console, bank, host, login, race and review pages (`console_pages.py`,
+`bank_pages.py`, `host_pages.py`, `login.py`, `race_pages.py`, `review_pages.py`)
+and by `api.py`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
 from quizkiosk.accounts.store import Trainer
+from quizkiosk.archive.records import GameResults
 from quizkiosk.live.actor import GameActor
-from quizkiosk.web.api import may_control
 from quizkiosk.web.auth import current_trainer, state_of
 from quizkiosk.web.i18n import N_
 from quizkiosk.web.pages import PageRenderer
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+
+# ---- who may see what (the one place for these rules) ------------------------------------
+
+ResultsRefusal = Literal["unknown_game", "not_owner"]
+
+
+def may_control(trainer: Trainer, owner: str) -> bool:
+    """Run a game or read its results: the trainer who created it, or an admin."""
+    return trainer.role == "admin" or trainer.username == owner
+
+
+def sessions_owner(trainer: Trainer, asked: str | None = None) -> str | None:
+    """Whose sessions a list or roll-up may include: a trainer only their own; an admin
+    everyone's (None) or the trainer `asked` for."""
+    if trainer.role == "admin":
+        return asked or None
+    return trainer.username
+
+
+async def readable_results(
+    request: Request, trainer: Trainer, game_id: str
+) -> GameResults | ResultsRefusal:
+    """The archived results of `game_id` if `trainer` may read them, else why not."""
+    state = state_of(request)
+    actor = state.registry.games.get(game_id)
+    if actor is not None:
+        await actor.wait_idle()  # include answers whose commit is still in flight
+    results = await state.archive.game_results(game_id)
+    if results is None:
+        return "unknown_game"
+    if not may_control(trainer, results.game.trainer):
+        return "not_owner"
+    return results
+
+
+# ---- rendering --------------------------------------------------------------------------
 
 
 def renderer_of(request: Request) -> PageRenderer:
