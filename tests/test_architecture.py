@@ -10,13 +10,14 @@ SERVER = Path(__file__).parents[1] / "server"
 # layer -> the server modules (prefixes) it may import, besides itself
 ALLOWED: dict[str, tuple[str, ...]] = {
     "protocol": (),
+    "resources": (),
     "engine": ("quizkiosk.protocol", "quizkiosk.banks.model"),
     "live": ("quizkiosk.engine", "quizkiosk.archive", "quizkiosk.protocol", "quizkiosk.banks"),
     "archive": (),
     "reports": ("quizkiosk.archive", "quizkiosk.banks"),
     "accounts": ("quizkiosk.archive",),
     "store": ("quizkiosk.archive", "quizkiosk.accounts"),
-    "banks": ("quizkiosk.engine.normalize",),
+    "banks": ("quizkiosk.engine.normalize", "quizkiosk.resources"),
     "web": (
         "quizkiosk.live",
         "quizkiosk.engine.commands",
@@ -31,8 +32,10 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "quizkiosk.reports",
         "quizkiosk.banks",
         "quizkiosk.config",
+        "quizkiosk.resources",
     ),
     "bots": ("quizkiosk.protocol", "quizkiosk.banks"),
+    "scale": ("quizkiosk.protocol", "quizkiosk.engine.commands"),
 }
 
 

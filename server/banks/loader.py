@@ -16,10 +16,12 @@ from quizkiosk.banks.lint import Finding, bank_findings, duplicate_id_findings
 from quizkiosk.banks.model import QUESTION_TYPES, SCORED_TYPES, Bank
 from quizkiosk.banks.problems import FieldPath, Problem
 from quizkiosk.banks.yamlsource import YamlDocument, YamlSourceError, parse_yaml
+from quizkiosk.resources import bundled_banks_folder
 
 BANK_SUFFIXES = (".yaml", ".yml")
 MEDIA_DIR = "media"
-BUNDLED_BANKS_DIR = Path(__file__).resolve().parents[2] / "question_banks"
+# Installed as the package quizkiosk.question_banks (quizkiosk.resources says why).
+BUNDLED_BANKS_DIR = bundled_banks_folder()
 
 
 @dataclass

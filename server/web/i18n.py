@@ -18,6 +18,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+from quizkiosk.resources import ui_folder
 from starlette.requests import Request
 
 LANGUAGES = ("uz", "ru", "en")
@@ -25,7 +26,7 @@ DEFAULT_LANGUAGE = "uz"
 SOURCE_LANGUAGE = "en"  # the msgids
 LANGUAGE_COOKIE = "qk_lang"
 LANGUAGE_NAMES = {"uz": "Oʻzbekcha", "ru": "Русский", "en": "English"}
-TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "kiosk_ui" / "translations"
+TRANSLATIONS_DIR = ui_folder() / "translations"  # installed with the package
 DOMAIN = "messages"
 TEMPLATE_FILE = f"{DOMAIN}.pot"
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import gettext
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from babel.messages.catalog import Catalog
 from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from quizkiosk.resources import ui_folder
 from quizkiosk.web.auth import ensure_csrf_cookie
 from quizkiosk.web.i18n import (
     LANGUAGE_COOKIE,
@@ -25,7 +25,8 @@ from quizkiosk.web.i18n import (
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-UI_DIR = Path(__file__).resolve().parents[2] / "kiosk_ui"
+# Installed as the package quizkiosk.kiosk_ui (quizkiosk.resources says why).
+UI_DIR = ui_folder()
 TEMPLATES_DIR = UI_DIR / "templates"
 STATIC_DIR = UI_DIR / "static"
 # Keys of GET /i18n/<lang>.json besides the msgids (which never start with "__").
