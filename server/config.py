@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,12 +20,19 @@ TRUSTED_PROXIES_ENV = "QUIZKIOSK_TRUSTED_PROXIES"
 DATABASE_ENV = "QUIZKIOSK_DATABASE"
 
 
-def default_data_dir() -> Path:
-    """Per-user data folder: $QUIZKIOSK_DATA_DIR, else $XDG_DATA_HOME/quizkiosk."""
-    configured = os.environ.get(DATA_DIR_ENV)
+def default_data_dir(
+    environ: Mapping[str, str] = os.environ, windows: bool = os.name == "nt"
+) -> Path:
+    """Per-user data folder: $QUIZKIOSK_DATA_DIR; else on Windows
+    %LOCALAPPDATA%\\quizkiosk (kept off the roaming profile: the database is local
+    and can grow); elsewhere $XDG_DATA_HOME/quizkiosk, else ~/.local/share/quizkiosk."""
+    configured = environ.get(DATA_DIR_ENV)
     if configured:
         return Path(configured).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME")
+    if windows:
+        local = environ.get("LOCALAPPDATA")
+        return (Path(local) if local else Path.home() / "AppData" / "Local") / "quizkiosk"
+    xdg = environ.get("XDG_DATA_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
     return base / "quizkiosk"
 

@@ -18,6 +18,8 @@ from typing import Any
 
 from quizkiosk.banks.loader import load_banks
 from quizkiosk.config import default_banks_dir, default_data_dir
+from quizkiosk.resources import NotUnpacked, ui_folder
+from quizkiosk.web.i18n import LANGUAGES
 
 EARLIEST_SANE_CLOCK = 1_735_689_600  # 2025-01-01: a clock before this is unset
 
@@ -35,7 +37,7 @@ class Finding:
 def register(commands: Any) -> None:
     doctor = commands.add_parser("doctor", help="check this computer is ready for a seminar")
     doctor.add_argument("--port", type=int, default=8000, help="the port `serve` will use")
-    doctor.add_argument("--data-dir", type=Path, default=None)
+    doctor.add_argument("--data-dir", type=Path, default=None, help="the folder `serve` will use")
     doctor.add_argument("--banks", type=Path, default=None)
     doctor.set_defaults(handler=run_doctor)
 
@@ -101,6 +103,28 @@ def check_banks(folder: Path) -> Finding:
     return Finding("OK", f"{count} question banks load with no errors")
 
 
+def check_install(find_ui: Callable[[], Path] = ui_folder) -> Finding:
+    """The pages need their templates, scripts and catalogues next to the code: a
+    broken or half-copied install shows here rather than as a crash in front of the room."""
+    try:
+        ui = find_ui()
+    except NotUnpacked as error:
+        return Finding("FAIL", "the program's own files cannot be read", str(error))
+    needed = [
+        ui / "templates" / "base.html",
+        ui / "static" / "js" / "i18n.js",
+        *(ui / "translations" / lang / "LC_MESSAGES" / "messages.mo" for lang in LANGUAGES),
+    ]
+    missing = [str(path.relative_to(ui)) for path in needed if not path.is_file()]
+    if missing:
+        return Finding(
+            "FAIL",
+            f"the install is incomplete: {', '.join(missing)} missing in {ui}",
+            "reinstall quizkiosk (pip install --force-reinstall quizkiosk)",
+        )
+    return Finding("OK", f"pages, scripts and translations are installed ({ui})")
+
+
 def check_clock(now: float) -> Finding:
     if now < EARLIEST_SANE_CLOCK:
         return Finding(
@@ -117,6 +141,7 @@ def run_checks(
     port: int, data_dir: Path, banks_dir: Path, addresses: Callable[[], list[str]]
 ) -> list[Finding]:
     return [
+        check_install(),
         check_port(port),
         check_lan(addresses()),
         check_data_dir(data_dir),

@@ -38,7 +38,8 @@ def register(commands: Any) -> None:
         type=Path,
         default=None,
         help="where results are kept (default: $QUIZKIOSK_DATA_DIR, else "
-        "$XDG_DATA_HOME/quizkiosk, else ~/.local/share/quizkiosk)",
+        "$XDG_DATA_HOME/quizkiosk or ~/.local/share/quizkiosk; "
+        "on Windows %%LOCALAPPDATA%%\\quizkiosk)",
     )
     add_database_option(serve)
     serve.add_argument(

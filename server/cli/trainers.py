@@ -48,8 +48,9 @@ def _data_dir_option(parser: argparse.ArgumentParser) -> None:
         "--data-dir",
         type=Path,
         default=None,
-        help="data folder (default: $QUIZKIOSK_DATA_DIR, else $XDG_DATA_HOME/quizkiosk, "
-        "else ~/.local/share/quizkiosk)",
+        help="data folder (default: $QUIZKIOSK_DATA_DIR, else "
+        "$XDG_DATA_HOME/quizkiosk or ~/.local/share/quizkiosk; "
+        "on Windows %%LOCALAPPDATA%%\\quizkiosk)",
     )
     add_database_option(parser)
 
