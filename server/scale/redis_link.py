@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import redis.exceptions
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
@@ -22,6 +22,9 @@ from redis.backoff import ExponentialBackoff
 # the owner must stop acting before its lease can have run out.
 SOCKET_TIMEOUT_SECONDS = 2.0
 CONNECT_TIMEOUT_SECONDS = 2.0
+# Connections per process: a burst of answers waits briefly for a free one rather than
+# failing or opening hundreds (each Redis connection costs both sides memory).
+MAX_CONNECTIONS = 64
 
 
 class RedisUnavailable(ConnectionError):
@@ -29,11 +32,13 @@ class RedisUnavailable(ConnectionError):
 
 
 def open_redis(url: str, *, client_name: str | None = None) -> Redis:
-    """A client for `url` (redis://host:port/db): text replies, short timeouts, and one
-    quick retry of a dropped connection (a Redis restart costs one failed call, not a
-    hang)."""
-    return Redis.from_url(
+    """A client for `url` (redis://host:port/db): text replies, short timeouts, a pool
+    that waits for a free connection, and one quick retry of a dropped connection (a
+    Redis restart costs one failed call, not a hang). `aclose()` closes its pool."""
+    pool = BlockingConnectionPool.from_url(
         url,
+        max_connections=MAX_CONNECTIONS,
+        timeout=SOCKET_TIMEOUT_SECONDS,
         decode_responses=True,
         socket_timeout=SOCKET_TIMEOUT_SECONDS,
         socket_connect_timeout=CONNECT_TIMEOUT_SECONDS,
@@ -41,6 +46,7 @@ def open_redis(url: str, *, client_name: str | None = None) -> Redis:
         health_check_interval=10,
         client_name=client_name,
     )
+    return Redis.from_pool(pool)
 
 
 @contextlib.contextmanager
