@@ -6,6 +6,9 @@ import os
 
 import pytest
 
+# The PostgreSQL fixtures (a throwaway cluster per session), for every test folder.
+pytest_plugins = ("tests.postgres_server",)
+
 
 def running_in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -20,6 +20,7 @@ from typing import Literal, Protocol, cast
 
 from argon2 import PasswordHasher
 from quizkiosk.accounts import passwords
+from quizkiosk.archive.dialect import INTEGRITY_ERRORS
 from quizkiosk.archive.sqlite import SqliteArchive
 
 Role = Literal["admin", "trainer"]
@@ -251,7 +252,9 @@ class TrainerStore:
                 conn.execute("DELETE FROM setup_code")
                 return False
             conn.execute(
-                "INSERT OR REPLACE INTO setup_code (id, code_hash, created_at) VALUES (1, ?, ?)",
+                "INSERT INTO setup_code (id, code_hash, created_at) VALUES (1, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE"
+                " SET code_hash = excluded.code_hash, created_at = excluded.created_at",
                 (passwords.digest(code), now),
             )
             return True
@@ -351,7 +354,7 @@ def _insert_trainer(conn: sqlite3.Connection, trainer: Trainer, password_hash: s
             "INSERT INTO trainers (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
             (trainer.username, trainer.role, password_hash, trainer.created_at),
         )
-    except sqlite3.IntegrityError:
+    except INTEGRITY_ERRORS:
         raise UsernameTaken(f"Username {trainer.username!r} is already taken.") from None
 
 

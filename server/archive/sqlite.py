@@ -272,7 +272,7 @@ class SqliteArchive:
                     JOIN participants p ON p.game_id = t.game_id AND p.player_id = t.player_id
                     JOIN games g ON g.id = t.game_id
                     WHERE t.attempt = 1 AND {where}
-                )
+                ) AS facts
                 GROUP BY staff_id, department, bank_id, question_id
                 """,
                 (*params, *params),
@@ -577,7 +577,7 @@ def _load_results(conn: sqlite3.Connection, game_id: str) -> GameResults | None:
             conn.execute(
                 "SELECT player_id, question_index, question_id, payload, received_at,"
                 " response_ms, correct, points, answer FROM answers"
-                " WHERE game_id = ? ORDER BY question_index, received_at, rowid",
+                " WHERE game_id = ? ORDER BY question_index, received_at, player_id",
                 (game_id,),
             )
         )

@@ -1,6 +1,7 @@
 """The durable backends, chosen by URL: `sqlite:///path/to/file.sqlite3` (the embedded
-default) today; the scaled-out PostgreSQL backend plugs in here behind the same
-interfaces (`quizkiosk.archive.records.Archive`, `quizkiosk.accounts.store.AccountStore`).
+default) or `postgresql://user:password@host:5432/dbname` (scaled out: every worker
+points at the same database), behind the same interfaces
+(`quizkiosk.archive.records.Archive`, `quizkiosk.accounts.store.AccountStore`).
 
 Callers open one `Stores` for the life of the process and never name a backend
 class themselves.
@@ -15,10 +16,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from quizkiosk.accounts.store import AccountStore, TrainerStore
+from quizkiosk.archive.postgres import PostgresArchive, redacted
 from quizkiosk.archive.records import Archive
 from quizkiosk.archive.sqlite import SqliteArchive
 
-SCHEMES = ("sqlite",)
+SCHEMES = ("sqlite", "postgresql", "postgres")
 
 
 class UnknownDatabase(ValueError):
@@ -50,15 +52,23 @@ def sqlite_path(url: str) -> Path:
 @contextlib.asynccontextmanager
 async def open_stores(url: str) -> AsyncIterator[Stores]:
     """Open the backends `url` names; close them (flushing writes) on the way out."""
+    archive = open_archive(url)
+    await archive.open()
+    try:
+        yield Stores(archive, TrainerStore(archive))
+    finally:
+        await archive.close()
+
+
+def open_archive(url: str) -> SqliteArchive:
+    """The archive `url` names, not yet opened (accounts live in the same database)."""
     scheme = urlsplit(url).scheme
     if scheme == "sqlite":
-        archive = SqliteArchive(sqlite_path(url))
-        await archive.open()
-        try:
-            yield Stores(archive, TrainerStore(archive))
-        finally:
-            await archive.close()
-        return
+        return SqliteArchive(sqlite_path(url))
+    if scheme in ("postgresql", "postgres"):
+        if not urlsplit(url).path.strip("/"):
+            raise UnknownDatabase(f"the URL names no database: {redacted(url)!r}")
+        return PostgresArchive(url)
     raise UnknownDatabase(
         f"unknown database URL scheme {scheme!r} (this build knows: {', '.join(SCHEMES)})"
     )

@@ -1,4 +1,5 @@
-"""Trainer accounts on a real SQLite file: hashing, logins, tokens, sessions, setup code."""
+"""Trainer accounts on a real SQLite file and a real PostgreSQL database (`archive_url`):
+hashing, logins, tokens, sessions, setup code."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from quizkiosk.accounts import (
 )
 from quizkiosk.accounts.passwords import SETUP_CODE_ALPHABET, default_hasher
 from quizkiosk.archive import SqliteArchive
+from quizkiosk.store import open_archive
 
 T = TypeVar("T")
 
@@ -40,14 +42,14 @@ class Clock:
 
 
 def run_with(
-    path: Path,
+    place: Path | str,
     scenario: Callable[[TrainerStore, SqliteArchive], Awaitable[T]],
     *,
     hasher: PasswordHasher = FAST,
     clock: Callable[[], float] | None = None,
 ) -> T:
     async def main() -> T:
-        archive = SqliteArchive(path)
+        archive = SqliteArchive(place) if isinstance(place, Path) else open_archive(place)
         await archive.open()
         try:
             store = TrainerStore(archive, hasher=hasher, clock=clock or Clock())
@@ -65,19 +67,19 @@ async def column(archive: SqliteArchive, sql: str) -> list[object]:
 # -- passwords and logins ---------------------------------------------------------------
 
 
-def test_passwords_are_stored_as_argon2id_with_the_production_parameters(tmp_path: Path) -> None:
+def test_passwords_are_stored_as_argon2id_with_the_production_parameters(archive_url: str) -> None:
     async def scenario(store: TrainerStore, archive: SqliteArchive) -> list[object]:
         await store.create_trainer("aziza", "parol-12345", "trainer")
         return await column(archive, "SELECT password_hash FROM trainers")
 
-    [stored] = run_with(tmp_path / "r.db", scenario, hasher=default_hasher())
+    [stored] = run_with(archive_url, scenario, hasher=default_hasher())
 
     assert isinstance(stored, str)
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert "parol-12345" not in stored
 
 
-def test_login_succeeds_only_with_the_right_password(tmp_path: Path) -> None:
+def test_login_succeeds_only_with_the_right_password(archive_url: str) -> None:
     clock = Clock()
 
     async def scenario(store: TrainerStore, archive: SqliteArchive) -> None:
@@ -90,11 +92,11 @@ def test_login_succeeds_only_with_the_right_password(tmp_path: Path) -> None:
         assert await store.verify_login("bobur", "parol-12345") is None
         assert await store.verify_login("x", "parol-12345") is None  # not even a valid name
 
-    run_with(tmp_path / "r.db", scenario, clock=clock)
+    run_with(archive_url, scenario, clock=clock)
 
 
-def test_a_hash_made_with_old_parameters_is_upgraded_at_the_next_login(tmp_path: Path) -> None:
-    path = tmp_path / "r.db"
+def test_a_hash_made_with_old_parameters_is_upgraded_at_the_next_login(archive_url: str) -> None:
+    path = archive_url
     stronger = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1)
 
     async def create(store: TrainerStore, archive: SqliteArchive) -> list[object]:
@@ -115,7 +117,7 @@ def test_a_hash_made_with_old_parameters_is_upgraded_at_the_next_login(tmp_path:
     assert run_with(path, lambda store, _: store.verify_login("aziza", "parol-12345")) is not None
 
 
-def test_listing_trainers(tmp_path: Path) -> None:
+def test_listing_trainers(archive_url: str) -> None:
     async def scenario(store: TrainerStore, archive: SqliteArchive) -> list[str]:
         assert not await store.has_any_trainer()
         await store.create_trainer("bobur", "parol-12345")
@@ -123,7 +125,7 @@ def test_listing_trainers(tmp_path: Path) -> None:
         assert await store.has_any_trainer()
         return [f"{t.username}:{t.role}" for t in await store.list_trainers()]
 
-    assert run_with(tmp_path / "r.db", scenario) == ["aziza:admin", "bobur:trainer"]
+    assert run_with(archive_url, scenario) == ["aziza:admin", "bobur:trainer"]
 
 
 # -- validation -------------------------------------------------------------------------
@@ -191,7 +193,7 @@ def test_listing_trainers(tmp_path: Path) -> None:
     ],
 )
 def test_account_rules_are_explained(
-    tmp_path: Path,
+    archive_url: str,
     username: str,
     password: str,
     role: str,
@@ -204,30 +206,30 @@ def test_account_rules_are_explained(
         assert str(caught.value) == message
         assert not await store.has_any_trainer()
 
-    run_with(tmp_path / "r.db", scenario)
+    run_with(archive_url, scenario)
 
 
-def test_the_edges_of_the_rules_are_allowed(tmp_path: Path) -> None:
+def test_the_edges_of_the_rules_are_allowed(archive_url: str) -> None:
     async def scenario(store: TrainerStore, archive: SqliteArchive) -> None:
         await store.create_trainer("a.b", "12345678")
         await store.create_trainer("A_b-9" * 6 + "xy", "p" * 256)
 
-    run_with(tmp_path / "r.db", scenario)
+    run_with(archive_url, scenario)
 
 
-def test_a_username_is_taken_whatever_its_case(tmp_path: Path) -> None:
+def test_a_username_is_taken_whatever_its_case(archive_url: str) -> None:
     async def scenario(store: TrainerStore, archive: SqliteArchive) -> None:
         await store.create_trainer("aziza", "parol-12345")
         with pytest.raises(UsernameTaken, match=re.escape("Username 'AZIZA' is already taken.")):
             await store.create_trainer("AZIZA", "parol-12345")
 
-    run_with(tmp_path / "r.db", scenario)
+    run_with(archive_url, scenario)
 
 
 # -- API tokens and sessions ------------------------------------------------------------
 
 
-def test_api_token_lifecycle(tmp_path: Path) -> None:
+def test_api_token_lifecycle(archive_url: str) -> None:
     async def scenario(store: TrainerStore, archive: SqliteArchive) -> None:
         aziza = await store.create_trainer("aziza", "parol-12345")
         token = await store.create_api_token("AZIZA")
@@ -245,10 +247,10 @@ def test_api_token_lifecycle(tmp_path: Path) -> None:
         with pytest.raises(UnknownTrainer, match=re.escape("There is no trainer 'bobur'.")):
             await store.create_api_token("bobur")
 
-    run_with(tmp_path / "r.db", scenario)
+    run_with(archive_url, scenario)
 
 
-def test_session_lifecycle_with_expiry(tmp_path: Path) -> None:
+def test_session_lifecycle_with_expiry(archive_url: str) -> None:
     clock = Clock()
 
     async def scenario(store: TrainerStore, archive: SqliteArchive) -> None:
@@ -271,13 +273,13 @@ def test_session_lifecycle_with_expiry(tmp_path: Path) -> None:
         with pytest.raises(UnknownTrainer):
             await store.create_session("bobur")
 
-    run_with(tmp_path / "r.db", scenario, clock=clock)
+    run_with(archive_url, scenario, clock=clock)
 
 
 # -- first-run setup code ---------------------------------------------------------------
 
 
-def test_the_setup_code_creates_the_first_admin_once(tmp_path: Path) -> None:
+def test_the_setup_code_creates_the_first_admin_once(archive_url: str) -> None:
     async def scenario(store: TrainerStore, archive: SqliteArchive) -> None:
         first = await store.ensure_setup_code()
         code = await store.ensure_setup_code()  # a restart prints a new code...
@@ -309,10 +311,10 @@ def test_the_setup_code_creates_the_first_admin_once(tmp_path: Path) -> None:
         assert await store.ensure_setup_code() is None
         assert [t.username for t in await store.list_trainers()] == ["aziza"]
 
-    run_with(tmp_path / "r.db", scenario)
+    run_with(archive_url, scenario)
 
 
-def test_no_setup_code_once_a_trainer_exists(tmp_path: Path) -> None:
+def test_no_setup_code_once_a_trainer_exists(archive_url: str) -> None:
     async def scenario(store: TrainerStore, archive: SqliteArchive) -> None:
         code = await store.ensure_setup_code()
         assert code is not None
@@ -322,10 +324,10 @@ def test_no_setup_code_once_a_trainer_exists(tmp_path: Path) -> None:
         assert await store.ensure_setup_code() is None
         assert await column(archive, "SELECT COUNT(*) FROM setup_code") == [0]
 
-    run_with(tmp_path / "r.db", scenario)
+    run_with(archive_url, scenario)
 
 
-def test_two_racing_claims_make_one_admin(tmp_path: Path) -> None:
+def test_two_racing_claims_make_one_admin(archive_url: str) -> None:
     async def scenario(
         store: TrainerStore, archive: SqliteArchive
     ) -> tuple[Trainer | BaseException, ...]:
@@ -337,7 +339,7 @@ def test_two_racing_claims_make_one_admin(tmp_path: Path) -> None:
             return_exceptions=True,
         )
 
-    outcomes = run_with(tmp_path / "r.db", scenario)
+    outcomes = run_with(archive_url, scenario)
 
     assert sum(isinstance(o, Trainer) for o in outcomes) == 1
     assert sum(isinstance(o, WrongSetupCode) for o in outcomes) == 1

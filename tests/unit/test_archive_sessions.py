@@ -1,19 +1,22 @@
-"""The sessions list: filters, pages, participant counts and accuracy, from SQLite."""
+"""The sessions list (filters, pages, participant counts and accuracy) and the roll-up
+totals, from both backends (`archive_url`: a SQLite file, a PostgreSQL database)."""
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from quizkiosk.archive.records import (
     AnswerRecord,
+    AnswerTotal,
     AttemptRecord,
     GameRecord,
     InputRecord,
     ParticipantRecord,
     SessionFilter,
+    TotalsFilter,
 )
 from quizkiosk.archive.sqlite import SqliteArchive
+from quizkiosk.store import open_archive
 
 
 def answer(game: str, player: str, index: int, correct: bool) -> AnswerRecord:
@@ -53,9 +56,9 @@ async def fill(archive: SqliteArchive) -> None:
         )
 
 
-def test_sessions_newest_first_with_counts_accuracy_and_filters(tmp_path: Path) -> None:
+def test_sessions_newest_first_with_counts_accuracy_and_filters(archive_url: str) -> None:
     async def main() -> None:
-        archive = SqliteArchive(tmp_path / "a.sqlite3")
+        archive = open_archive(archive_url)
         await archive.open()
         await fill(archive)
         everything = await archive.list_sessions(SessionFilter())
@@ -79,3 +82,36 @@ def test_sessions_newest_first_with_counts_accuracy_and_filters(tmp_path: Path) 
         await archive.close()
 
     asyncio.run(main())
+
+
+def test_answer_totals_sum_quiz_answers_and_first_race_attempts_per_department(
+    archive_url: str,
+) -> None:
+    async def main() -> tuple[list[AnswerTotal], list[AnswerTotal]]:
+        archive = open_archive(archive_url)
+        await archive.open()
+        try:
+            await fill(archive)
+            every = await archive.answer_totals(TotalsFilter())
+            hers = await archive.answer_totals(TotalsFilter(trainer="aziza"))
+        finally:
+            await archive.close()
+        return sorted(every, key=_key), sorted(hers, key=_key)
+
+    every, hers = asyncio.run(main())
+
+    day = 86_400.0
+    assert every == [
+        AnswerTotal(None, "Surgery", "card", "c/s1", 1, 1, 4 * day),  # bob's first attempt
+        AnswerTotal(None, "Surgery", "card", "q0", 1, 0, 3 * day),
+        AnswerTotal(None, "Surgery", "icd", "q0", 2, 1, 2 * day),
+        AnswerTotal(None, "Therapy", "card", "c/s1", 1, 0, 4 * day),  # ann's second not counted
+        AnswerTotal(None, "Therapy", "card", "q0", 1, 1, 3 * day),
+        AnswerTotal(None, "Therapy", "icd", "q0", 2, 2, 2 * day),
+    ]
+    assert all(type(t.answered) is int and type(t.right) is int for t in every)
+    assert [t for t in every if t.last_seen != 3 * day] == hers  # bobur's session left out
+
+
+def _key(total: AnswerTotal) -> tuple[str, str, str]:
+    return (total.department or "", total.bank_id, total.question_id)

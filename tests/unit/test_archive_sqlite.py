@@ -1,4 +1,6 @@
-"""The SQLite archive, on real files: migrations, group commit, durability, results."""
+"""The archive, on real files and real databases: migrations, group commit, durability,
+results. Tests taking `archive_url` run on both backends (a SQLite file, then a
+PostgreSQL database: tests/postgres_server.py); the rest are about SQLite itself."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
+import psycopg
 import pytest
 from quizkiosk.archive import (
     AnswerRecord,
@@ -24,15 +27,17 @@ from quizkiosk.archive import (
     UnknownGameError,
 )
 from quizkiosk.archive.migrations import LATEST_VERSION, MIGRATIONS, migrate, split_statements
+from quizkiosk.store import open_archive, sqlite_path
 
 T = TypeVar("T")
 
 
-def run_with(path: Path, scenario: Callable[[SqliteArchive], Awaitable[T]]) -> T:
-    """Open an archive on `path`, run the scenario, always close (pytest-asyncio-free)."""
+def run_with(place: Path | str, scenario: Callable[[SqliteArchive], Awaitable[T]]) -> T:
+    """Open an archive on `place` (a SQLite file, or any database URL), run the scenario,
+    always close (pytest-asyncio-free)."""
 
     async def main() -> T:
-        archive = SqliteArchive(path)
+        archive = SqliteArchive(place) if isinstance(place, Path) else open_archive(place)
         await archive.open()
         try:
             return await scenario(archive)
@@ -73,6 +78,20 @@ def user_version(path: Path) -> int:
     with sqlite3.connect(path) as conn:
         version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     return version
+
+
+def stored_version(url: str) -> int:
+    """The schema version the database says it has, read with the backend's own tools."""
+    if url.startswith("sqlite:"):
+        return user_version(sqlite_path(url))
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT version FROM quizkiosk_schema").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith("postgresql:")
 
 
 def table_names(path: Path) -> set[str]:
@@ -149,15 +168,15 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_games(tmp_path: Path) -> Non
     assert "trainers" in table_names(path)
 
 
-def test_reopening_is_idempotent_and_keeps_data(tmp_path: Path) -> None:
-    path = tmp_path / "results.db"
+def test_reopening_is_idempotent_and_keeps_data(archive_url: str) -> None:
+    path = archive_url
     run_with(path, lambda archive: archive.record_game(game()))
     run_with(path, lambda archive: archive.record_game(game("g2", created_at=2000.0)))
 
     games = run_with(path, lambda archive: archive.list_games())
 
     assert [g.game_id for g in games] == ["g2", "g1"]
-    assert user_version(path) == LATEST_VERSION
+    assert stored_version(path) == LATEST_VERSION
 
 
 def test_a_file_from_a_newer_version_is_refused_and_left_alone(tmp_path: Path) -> None:
@@ -208,8 +227,8 @@ def test_statements_are_split_at_semicolons_outside_quotes() -> None:
 # -- group commit and durability --------------------------------------------------------
 
 
-def test_500_concurrent_answers_share_few_commits_and_survive_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "results.db"
+def test_500_concurrent_answers_share_few_commits_and_survive_reopening(archive_url: str) -> None:
+    path = archive_url
     run_with(path, lambda archive: archive.record_game(game()))
 
     async def scenario(archive: SqliteArchive) -> int:
@@ -225,7 +244,7 @@ def test_500_concurrent_answers_share_few_commits_and_survive_reopening(tmp_path
     assert sorted(a.player_id for a in results.answers) == [f"p{n:03}" for n in range(500)]
 
 
-def test_answers_queued_together_are_written_in_exactly_one_commit(tmp_path: Path) -> None:
+def test_answers_queued_together_are_written_in_exactly_one_commit(archive_url: str) -> None:
     async def scenario(archive: SqliteArchive) -> tuple[int, int, int]:
         await archive.record_game(game())
         release, parked = await hold_writer(archive)
@@ -240,13 +259,13 @@ def test_answers_queued_together_are_written_in_exactly_one_commit(tmp_path: Pat
         await asyncio.gather(*waiting)
         return queued, before, archive.commits
 
-    queued, before, after = run_with(tmp_path / "results.db", scenario)
+    queued, before, after = run_with(archive_url, scenario)
 
     assert queued == 300
     assert after - before == 2  # the parked job's own commit, then all 300 in one
 
 
-def test_a_lone_answer_costs_exactly_one_commit(tmp_path: Path) -> None:
+def test_a_lone_answer_costs_exactly_one_commit(archive_url: str) -> None:
     async def scenario(archive: SqliteArchive) -> list[int]:
         await archive.record_game(game())
         counts = []
@@ -256,14 +275,14 @@ def test_a_lone_answer_costs_exactly_one_commit(tmp_path: Path) -> None:
             counts.append(archive.commits - before)
         return counts
 
-    assert run_with(tmp_path / "results.db", scenario) == [1, 1, 1]
+    assert run_with(archive_url, scenario) == [1, 1, 1]
 
 
-def test_close_commits_every_write_already_queued(tmp_path: Path) -> None:
-    path = tmp_path / "results.db"
+def test_close_commits_every_write_already_queued(archive_url: str) -> None:
+    path = archive_url
 
     async def main() -> list[asyncio.Task[None]]:
-        archive = SqliteArchive(path)
+        archive = open_archive(path)
         await archive.open()
         await archive.record_game(game())
         release, _ = await hold_writer(archive)
@@ -285,7 +304,7 @@ def test_close_commits_every_write_already_queued(tmp_path: Path) -> None:
     assert len(results.answers) == 50
 
 
-def test_a_repeated_answer_is_ignored_and_the_first_one_kept(tmp_path: Path) -> None:
+def test_a_repeated_answer_is_ignored_and_the_first_one_kept(archive_url: str) -> None:
     async def scenario(archive: SqliteArchive) -> int:
         await archive.record_game(game())
         await archive.record_answer(answer("p1", payload=2))
@@ -296,10 +315,10 @@ def test_a_repeated_answer_is_ignored_and_the_first_one_kept(tmp_path: Path) -> 
         assert [a.payload for a in results.answers] == [2]
         return await archive.read(lambda c: c.execute("SELECT COUNT(*) FROM answers").fetchone()[0])
 
-    assert run_with(tmp_path / "results.db", scenario) == 1
+    assert run_with(archive_url, scenario) == 1
 
 
-def test_a_bad_write_fails_alone_and_the_rest_of_its_batch_commits(tmp_path: Path) -> None:
+def test_a_bad_write_fails_alone_and_the_rest_of_its_batch_commits(archive_url: str) -> None:
     async def scenario(archive: SqliteArchive) -> tuple[list[BaseException | None], int]:
         await archive.record_game(game())
         release, parked = await hold_writer(archive)
@@ -312,12 +331,16 @@ def test_a_bad_write_fails_alone_and_the_rest_of_its_batch_commits(tmp_path: Pat
         outcomes = await asyncio.gather(*waiting, return_exceptions=True)
         return outcomes, archive.commits - before
 
-    outcomes, commits = run_with(tmp_path / "results.db", scenario)
-    results = run_with(tmp_path / "results.db", lambda archive: archive.game_results("g1"))
+    outcomes, commits = run_with(archive_url, scenario)
+    results = run_with(archive_url, lambda archive: archive.game_results("g1"))
 
     assert outcomes[0] is None and outcomes[2] is None
-    assert isinstance(outcomes[1], sqlite3.IntegrityError)
-    assert str(outcomes[1]) == "FOREIGN KEY constraint failed"
+    if is_postgres(archive_url):
+        assert isinstance(outcomes[1], psycopg.errors.ForeignKeyViolation)
+        assert 'violates foreign key constraint "answers_game_id_fkey"' in str(outcomes[1])
+    else:
+        assert isinstance(outcomes[1], sqlite3.IntegrityError)
+        assert str(outcomes[1]) == "FOREIGN KEY constraint failed"
     assert commits == 2  # the parked job's, then the batch's
     assert results is not None
     assert [a.player_id for a in results.answers] == ["p1", "p2"]
@@ -389,7 +412,7 @@ def test_a_write_lock_held_elsewhere_fails_the_batch_and_the_writer_recovers(
 
 
 def test_game_results_bring_back_the_game_its_players_answers_and_standings(
-    tmp_path: Path,
+    archive_url: str,
 ) -> None:
     aziza = ParticipantRecord("g1", "p1", "Aziza Karimova", "T-0042", "Terapiya", 1500.0)
     bobur = ParticipantRecord("g1", "p2", "Бобур", None, None, 1501.0)
@@ -407,7 +430,7 @@ def test_game_results_bring_back_the_game_its_players_answers_and_standings(
         await archive.record_end("g1", 2500.0, board)
         return await archive.game_results("g1")
 
-    results = run_with(tmp_path / "results.db", scenario)
+    results = run_with(archive_url, scenario)
 
     assert results is not None
     assert results.game == game()
@@ -421,7 +444,7 @@ def test_game_results_bring_back_the_game_its_players_answers_and_standings(
     assert results.standings == board
 
 
-def test_a_rejoining_player_updates_their_name_but_keeps_the_join_time(tmp_path: Path) -> None:
+def test_a_rejoining_player_updates_their_name_but_keeps_the_join_time(archive_url: str) -> None:
     async def scenario(archive: SqliteArchive) -> object:
         await archive.record_game(game())
         await archive.record_participant(ParticipantRecord("g1", "p1", "Azizа", None, None, 10.0))
@@ -430,26 +453,26 @@ def test_a_rejoining_player_updates_their_name_but_keeps_the_join_time(tmp_path:
         assert results is not None
         return results.participants
 
-    assert run_with(tmp_path / "results.db", scenario) == [
+    assert run_with(archive_url, scenario) == [
         ParticipantRecord("g1", "p1", "Aziza", "T-1", None, 10.0)
     ]
 
 
-def test_ending_twice_replaces_the_standings(tmp_path: Path) -> None:
+def test_ending_twice_replaces_the_standings(archive_url: str) -> None:
     async def scenario(archive: SqliteArchive) -> GameResults | None:
         await archive.record_game(game())
         await archive.record_end("g1", 10.0, [StandingRecord("p1", 1, 5, 1)])
         await archive.record_end("g1", 11.0, [StandingRecord("p2", 1, 7, 1)])
         return await archive.game_results("g1")
 
-    results = run_with(tmp_path / "results.db", scenario)
+    results = run_with(archive_url, scenario)
 
     assert results is not None
     assert results.ended_at == 11.0
     assert results.standings == [StandingRecord("p2", 1, 7, 1)]
 
 
-def test_unknown_games_are_reported(tmp_path: Path) -> None:
+def test_unknown_games_are_reported(archive_url: str) -> None:
     async def scenario(archive: SqliteArchive) -> object:
         with pytest.raises(UnknownGameError, match=re.escape("No game 'nope' in the archive.")):
             await archive.record_start("nope", 1.0)
@@ -457,21 +480,25 @@ def test_unknown_games_are_reported(tmp_path: Path) -> None:
             await archive.record_end("nope", 1.0, [])
         return await archive.game_results("nope")
 
-    assert run_with(tmp_path / "results.db", scenario) is None
+    assert run_with(archive_url, scenario) is None
 
 
-def test_the_same_game_id_cannot_be_recorded_twice(tmp_path: Path) -> None:
+def test_the_same_game_id_cannot_be_recorded_twice(archive_url: str) -> None:
     async def scenario(archive: SqliteArchive) -> None:
         await archive.record_game(game())
-        with pytest.raises(
-            sqlite3.IntegrityError, match=re.escape("UNIQUE constraint failed: games.id")
-        ):
+        if is_postgres(archive_url):
+            refused = pytest.raises(psycopg.errors.UniqueViolation, match='"games_pkey"')
+        else:
+            refused = pytest.raises(
+                sqlite3.IntegrityError, match=re.escape("UNIQUE constraint failed: games.id")
+            )
+        with refused:
             await archive.record_game(game())
 
-    run_with(tmp_path / "results.db", scenario)
+    run_with(archive_url, scenario)
 
 
-def test_list_games_is_newest_first_and_filters_by_trainer(tmp_path: Path) -> None:
+def test_list_games_is_newest_first_and_filters_by_trainer(archive_url: str) -> None:
     async def scenario(archive: SqliteArchive) -> tuple[list[str], list[str]]:
         await archive.record_game(game("a", trainer="aziza", created_at=1.0))
         await archive.record_game(game("b", trainer="bobur", created_at=2.0))
@@ -480,10 +507,10 @@ def test_list_games_is_newest_first_and_filters_by_trainer(tmp_path: Path) -> No
         hers = [g.game_id for g in await archive.list_games("aziza")]
         return every, hers
 
-    assert run_with(tmp_path / "results.db", scenario) == (["c", "b", "a"], ["c", "a"])
+    assert run_with(archive_url, scenario) == (["c", "b", "a"], ["c", "a"])
 
 
-def test_a_payload_that_is_not_json_fails_its_caller_at_once(tmp_path: Path) -> None:
+def test_a_payload_that_is_not_json_fails_its_caller_at_once(archive_url: str) -> None:
     async def scenario(archive: SqliteArchive) -> int:
         await archive.record_game(game())
         before = archive.commits
@@ -491,12 +518,12 @@ def test_a_payload_that_is_not_json_fails_its_caller_at_once(tmp_path: Path) -> 
             await archive.record_answer(answer("p1", payload={1, 2}))
         return archive.commits - before
 
-    assert run_with(tmp_path / "results.db", scenario) == 0
+    assert run_with(archive_url, scenario) == 0
 
 
-def test_using_an_archive_that_is_not_open_is_a_clear_error(tmp_path: Path) -> None:
+def test_using_an_archive_that_is_not_open_is_a_clear_error(archive_url: str) -> None:
     async def main() -> None:
-        archive = SqliteArchive(tmp_path / "results.db")
+        archive = open_archive(archive_url)
         with pytest.raises(ArchiveClosedError, match=re.escape("The archive is not open.")):
             await archive.record_game(game())
         with pytest.raises(ArchiveClosedError):
@@ -506,11 +533,11 @@ def test_using_an_archive_that_is_not_open_is_a_clear_error(tmp_path: Path) -> N
     asyncio.run(main())
 
 
-def test_every_concurrent_close_waits_for_the_flush(tmp_path: Path) -> None:
-    path = tmp_path / "results.db"
+def test_every_concurrent_close_waits_for_the_flush(archive_url: str) -> None:
+    path = archive_url
 
     async def main() -> list[int]:
-        archive = SqliteArchive(path)
+        archive = open_archive(path)
         await archive.open()
         await archive.record_game(game())
         release, _ = await hold_writer(archive)
