@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import redis.exceptions
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -61,6 +62,20 @@ def unavailable_as_error() -> Iterator[None]:
         OSError,
     ) as error:
         raise RedisUnavailable(str(error) or type(error).__name__) from error
+
+
+def stream_entries(found: Any) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """(stream, entry id, fields) of an XREAD/XREADGROUP reply, in order, in either of
+    the shapes the driver gives (a list of pairs, or a mapping by stream)."""
+    if not found:
+        return
+    pairs = found.items() if isinstance(found, dict) else found
+    for stream, entries in pairs:
+        for entry in entries or []:
+            entry_id, data = entry[0], entry[1]
+            if data is None:  # deleted while pending: nothing left to apply
+                continue
+            yield str(stream), str(entry_id), {str(k): str(v) for k, v in data.items()}
 
 
 @dataclass(frozen=True, slots=True)
