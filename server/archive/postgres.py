@@ -122,12 +122,28 @@ class PostgresArchive(SqliteArchive):
         return await loop.run_in_executor(reader, self._read_on_pg_thread, portable_work)
 
     def _read_on_pg_thread(self, work: Callable[[PortableConnection], T]) -> T:
+        kept = self._read_conn_pg is not None
+        try:
+            return self._read_once(work)
+        except psycopg.OperationalError:
+            # A connection kept from before a database restart fails at first use;
+            # reads change nothing, so one retry on a new connection is safe.
+            if not kept or self._read_conn_pg is not None:
+                raise
+            return self._read_once(work)
+
+    def _read_once(self, work: Callable[[PortableConnection], T]) -> T:
         conn = self._read_conn_pg
         if conn is None or conn.closed or conn.broken:
             self._drop_read_connection()
             self._read_conn_pg = conn = connect(self.url)  # again, if the server came back
         # One snapshot, so a multi-query read sees one consistent moment.
-        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        except psycopg.OperationalError:
+            if conn.broken:
+                self._drop_read_connection()
+            raise
         try:
             return work(PortableConnection(conn))
         finally:

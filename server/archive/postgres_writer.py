@@ -152,6 +152,20 @@ class PostgresWriter:
         log.warning("archive writer reconnected to PostgreSQL")
         return conn
 
+    def _begin(self) -> Connection:
+        """BEGIN on a live connection. One kept from before a database restart looks
+        fine until used: if BEGIN finds it broken, nothing has run yet, so one retry
+        on a new connection is safe."""
+        conn = self._connection()
+        try:
+            conn.execute("BEGIN")
+        except psycopg.OperationalError:
+            if not conn.broken:
+                raise
+            conn = self._connection()
+            conn.execute("BEGIN")
+        return conn
+
     def _drop_connection(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
@@ -164,9 +178,8 @@ class PostgresWriter:
             return
         outcomes: list[_Outcome] = []
         try:
-            conn = self._connection()
+            conn = self._begin()
             portable = PortableConnection(conn)
-            conn.execute("BEGIN")
             for job in jobs:
                 outcomes.append(_run_in_savepoint(conn, portable, job.work))
             cursor = conn.execute("COMMIT")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 from quizkiosk.cli import banks, bots, doctor, export, serve, trainers
+from quizkiosk.store import DatabaseUnavailable, UnknownDatabase
 
 
 def installed_version() -> str:
@@ -36,7 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    status: int = args.handler(args)
+    try:
+        status: int = args.handler(args)
+    except (UnknownDatabase, DatabaseUnavailable) as error:  # --database / $QUIZKIOSK_DATABASE
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return status
 
 

@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from quizkiosk.archive.postgres import redacted
 from quizkiosk.banks.loader import load_banks
 from quizkiosk.cli.serve import add_database_option
 from quizkiosk.config import ServerConfig, default_banks_dir, default_data_dir
@@ -44,7 +45,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     results = asyncio.run(read())
     if results is None:
-        print(f"error: no session {args.game_id!r} in {config.database}")
+        print(f"error: no session {args.game_id!r} in {redacted(config.database)}")
         return 1
     gettext = load_translations()[args.lang].gettext
     if suffix == ".csv":

@@ -143,7 +143,8 @@ def add_database_option(parser: argparse.ArgumentParser) -> None:
         "--database",
         default=None,
         metavar="URL",
-        help="where results and accounts are kept, e.g. sqlite:////srv/quiz/quiz.sqlite3 "
+        help="where results and accounts are kept: sqlite:////srv/quiz/quiz.sqlite3, or "
+        "postgresql://USER:PASSWORD@HOST:5432/DBNAME for several workers "
         "(default: $QUIZKIOSK_DATABASE, else quizkiosk.sqlite3 in the data folder)",
     )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import psycopg
 from quizkiosk.accounts.store import AccountStore, TrainerStore
 from quizkiosk.archive.postgres import PostgresArchive, redacted
 from quizkiosk.archive.records import Archive
@@ -25,6 +26,10 @@ SCHEMES = ("sqlite", "postgresql", "postgres")
 
 class UnknownDatabase(ValueError):
     """The database URL names no backend this build has."""
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database server could not be reached (or refused us) when opening the stores."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +58,10 @@ def sqlite_path(url: str) -> Path:
 async def open_stores(url: str) -> AsyncIterator[Stores]:
     """Open the backends `url` names; close them (flushing writes) on the way out."""
     archive = open_archive(url)
-    await archive.open()
+    try:
+        await archive.open()
+    except psycopg.OperationalError as error:
+        raise DatabaseUnavailable(f"cannot open the database {redacted(url)}: {error}") from error
     try:
         yield Stores(archive, TrainerStore(archive))
     finally:

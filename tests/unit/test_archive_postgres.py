@@ -301,3 +301,18 @@ def test_database_urls_are_checked_and_passwords_kept_out_of_messages() -> None:
     with pytest.raises(UnknownDatabase, match="names no database") as caught:
         asyncio.run(main())
     assert "s3cret" not in str(caught.value)
+
+
+def test_connections_kept_across_a_database_restart_are_replaced_without_a_failure(
+    postgres_cluster: PostgresCluster, postgres_url: str
+) -> None:
+    async def main() -> list[str]:
+        async with open_stores(postgres_url) as stores:
+            await stores.archive.record_game(game())
+            assert [g.game_id for g in await stores.archive.list_games()] == ["g1"]
+            postgres_cluster.stop("fast")  # both connections die while idle
+            postgres_cluster.start()
+            await stores.archive.record_game(game("g2"))  # the first write after: no error
+            return [g.game_id for g in await stores.archive.list_games()]
+
+    assert sorted(asyncio.run(main())) == ["g1", "g2"]
