@@ -11,6 +11,7 @@ laptop's memory.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 import sqlite3
 import time
@@ -29,6 +30,8 @@ USERNAME_MIN, USERNAME_MAX = 3, 32
 PASSWORD_MIN, PASSWORD_MAX = 8, 256  # the cap keeps hashing cost bounded
 SESSION_TTL = 12 * 3600.0  # a long seminar day, then log in again
 _USERNAME_CHARS = re.compile(r"[A-Za-z0-9._-]+")
+POLYCLINIC_MAX = 64
+SHARING_SETTING = "share_reports_in_polyclinic"  # server_settings row: "on" or "off"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,10 @@ class Trainer:
     username: str
     role: Role
     created_at: float  # unix seconds
+    polyclinic: str | None = None
+    # Other trainers whose reports this one may read: those of the same polyclinic,
+    # filled in only while report sharing is on (`set_report_sharing`).
+    shares_with: tuple[str, ...] = ()
 
 
 class AccountError(ValueError):
@@ -85,6 +92,15 @@ def check_password(password: str) -> None:
         raise InvalidPassword(f"Password must be at most {PASSWORD_MAX} characters long.")
 
 
+def clean_polyclinic(name: str) -> str:
+    """A polyclinic's name as stored: spaces trimmed and collapsed, so that "3-oilaviy
+    poliklinika" typed twice is one polyclinic."""
+    cleaned = " ".join(name.split())
+    if not 1 <= len(cleaned) <= POLYCLINIC_MAX:
+        raise AccountError(f"Polyclinic name must be 1 to {POLYCLINIC_MAX} characters long.")
+    return cleaned
+
+
 def check_role(role: str) -> Role:
     if role not in ROLES:
         raise InvalidRole(f"Role must be 'admin' or 'trainer', not {role!r}.")
@@ -115,6 +131,12 @@ class AccountStore(Protocol):
     async def delete_session(self, session_id: str) -> None: ...
 
     async def ensure_setup_code(self) -> str | None: ...
+
+    async def set_polyclinic(self, username: str, polyclinic: str | None) -> Trainer: ...
+
+    async def report_sharing(self) -> bool: ...
+
+    async def set_report_sharing(self, on: bool) -> None: ...
 
     async def claim_setup_code(self, code: str, username: str, password: str) -> Trainer: ...
 
@@ -174,7 +196,7 @@ class TrainerStore:
     async def list_trainers(self) -> list[Trainer]:
         def work(conn: sqlite3.Connection) -> list[Trainer]:
             rows = conn.execute(
-                "SELECT username, role, created_at FROM trainers ORDER BY username"
+                "SELECT username, role, created_at, polyclinic FROM trainers ORDER BY username"
             ).fetchall()
             return [Trainer(*row) for row in rows]
 
@@ -182,6 +204,35 @@ class TrainerStore:
 
     async def has_any_trainer(self) -> bool:
         return await self._archive.read(_has_any_trainer)
+
+    # -- polyclinics and report sharing --------------------------------------------------
+
+    async def set_polyclinic(self, username: str, polyclinic: str | None) -> Trainer:
+        """Put a trainer in a polyclinic (None: in none); returns the account as stored."""
+        name = None if polyclinic is None else clean_polyclinic(polyclinic)
+
+        def work(conn: sqlite3.Connection) -> Trainer:
+            canonical = _canonical_username(conn, username)
+            conn.execute("UPDATE trainers SET polyclinic = ? WHERE username = ?", (name, canonical))
+            found = _one_trainer(conn, f"{_SELECT_TRAINER} WHERE t.username = ?", (canonical,))
+            assert found is not None
+            return found
+
+        return await self._archive.write(work)
+
+    async def report_sharing(self) -> bool:
+        """Whether trainers of one polyclinic read each other's reports (off by default)."""
+        return await self._archive.read(_sharing_on)
+
+    async def set_report_sharing(self, on: bool) -> None:
+        value = "on" if on else "off"
+        await self._archive.write(
+            lambda conn: conn.execute(
+                "INSERT INTO server_settings (name, value) VALUES (?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (SHARING_SETTING, value),
+            )
+        )
 
     # -- API tokens and sessions ---------------------------------------------------------
 
@@ -287,10 +338,13 @@ class TrainerStore:
     async def _find(self, username: str) -> tuple[Trainer, str] | None:
         def work(conn: sqlite3.Connection) -> tuple[Trainer, str] | None:
             row = conn.execute(
-                "SELECT username, role, created_at, password_hash FROM trainers WHERE username = ?",
+                "SELECT username, role, created_at, polyclinic, password_hash FROM trainers"
+                " WHERE username = ?",
                 (username,),
             ).fetchone()
-            return None if row is None else (Trainer(row[0], row[1], row[2]), row[3])
+            if row is None:
+                return None
+            return _with_colleagues(conn, Trainer(row[0], row[1], row[2], row[3])), row[4]
 
         return await self._archive.read(work)
 
@@ -321,7 +375,8 @@ class TrainerStore:
 
 
 _WRONG_CODE = "That setup code is not valid; it may have been used already or replaced."
-_SELECT_TRAINER_VIA = "SELECT t.username, t.role, t.created_at FROM trainers AS t JOIN"
+_SELECT_TRAINER = "SELECT t.username, t.role, t.created_at, t.polyclinic FROM trainers AS t"
+_SELECT_TRAINER_VIA = f"{_SELECT_TRAINER} JOIN"
 
 
 def _plausible(username: str) -> bool:
@@ -360,4 +415,24 @@ def _insert_trainer(conn: sqlite3.Connection, trainer: Trainer, password_hash: s
 
 def _one_trainer(conn: sqlite3.Connection, sql: str, params: tuple[object, ...]) -> Trainer | None:
     row = conn.execute(sql, params).fetchone()
-    return None if row is None else Trainer(row[0], row[1], row[2])
+    if row is None:
+        return None
+    return _with_colleagues(conn, Trainer(row[0], row[1], row[2], row[3]))
+
+
+def _sharing_on(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT value FROM server_settings WHERE name = ?", (SHARING_SETTING,)
+    ).fetchone()
+    return row is not None and row[0] == "on"
+
+
+def _with_colleagues(conn: sqlite3.Connection, trainer: Trainer) -> Trainer:
+    """`trainer` with `shares_with` filled in (the rule itself: trainer_common)."""
+    if trainer.polyclinic is None or not _sharing_on(conn):
+        return trainer
+    rows = conn.execute(
+        "SELECT username FROM trainers WHERE polyclinic = ? AND username <> ? ORDER BY username",
+        (trainer.polyclinic, trainer.username),
+    ).fetchall()
+    return dataclasses.replace(trainer, shares_with=tuple(str(row[0]) for row in rows))

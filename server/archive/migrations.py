@@ -138,7 +138,33 @@ CREATE TABLE attempts (
 CREATE INDEX attempts_by_step ON attempts (game_id, step_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1_RESULTS, _V2_ACCOUNTS, _V3_DURABLE_GAMES, _V4_ATTEMPTS)
+_V5_REFRESHERS_AND_SHARING = """
+-- A refresher quiz's drawn set and why it was drawn (JSON: the bank questions in
+-- order, the banks, topics, staff, department, count, seed and any fallback), so its
+-- reports, its replay after a restart and the next draw ("not what they saw in their
+-- last refresher") stay exact. NULL for a game started from a whole bank.
+ALTER TABLE games ADD COLUMN draw TEXT;
+CREATE INDEX games_refreshers ON games (created_at) WHERE draw IS NOT NULL;
+-- Sessions with participants from one department (the sessions filter, heat map).
+CREATE INDEX participants_by_department ON participants (department, game_id)
+    WHERE department IS NOT NULL;
+-- Trainers of one polyclinic may read each other's reports when sharing is on.
+ALTER TABLE trainers ADD COLUMN polyclinic TEXT;
+CREATE INDEX trainers_by_polyclinic ON trainers (polyclinic) WHERE polyclinic IS NOT NULL;
+-- Settings of this server kept with its data (name -> value), e.g. report sharing.
+CREATE TABLE server_settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1_RESULTS,
+    _V2_ACCOUNTS,
+    _V3_DURABLE_GAMES,
+    _V4_ATTEMPTS,
+    _V5_REFRESHERS_AND_SHARING,
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 

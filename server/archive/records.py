@@ -5,6 +5,7 @@ SQLite is the embedded default; PostgreSQL comes later behind the same interface
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -21,6 +22,10 @@ class GameRecord:
     question_ids: list[str] = field(default_factory=list)
     seed: int | None = None  # the game's random seed (option order): replay needs it
     bank_hash: str | None = None  # content hash of the bank the game was started from
+    # A refresher's drawn set and its parameters (quizkiosk.reports.refresher_draw):
+    # {"questions": [[bank id, question id], ...], "bank_ids", "tags", "staff_ids",
+    # "department", "count", "weight_missed", "seed", ...}; None for a whole bank.
+    draw: dict[str, object] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +120,9 @@ class SessionFilter:
     mode: str | None = None
     since: float | None = None  # created at or after (unix seconds)
     until: float | None = None  # created before
+    # Only sessions of these trainers (a trainer's own and, when reports are shared,
+    # their polyclinic's); None: no such limit.
+    trainers: tuple[str, ...] | None = None
     limit: int = 25
     offset: int = 0
 
@@ -158,6 +166,8 @@ class TotalsFilter:
     staff_id: str | None = None
     since: float | None = None
     until: float | None = None
+    trainers: tuple[str, ...] | None = None  # as in SessionFilter
+    department: str | None = None  # only answers of participants from this department
 
 
 class Archive(Protocol):
@@ -214,6 +224,14 @@ class Archive(Protocol):
     async def erase_staff(self, staff_id: str) -> int:
         """Erase a staff member's personal data (name, staff ID, department) everywhere;
         their answers stay, anonymous. Returns how many participations were erased."""
+        ...
+
+    async def last_refreshers(
+        self, staff_ids: Sequence[str], department: str | None, trainer: str
+    ) -> list[GameRecord]:
+        """The refreshers (games with a draw) these people saw last: for each staff ID
+        the latest one they took part in, and the latest one with a participant from
+        `department`; with neither, `trainer`'s latest refresher. No duplicates."""
         ...
 
     async def recently_ended(self, limit: int) -> list[tuple[str, str]]:

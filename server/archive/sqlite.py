@@ -176,6 +176,7 @@ class SqliteArchive:
             _to_json(game.question_ids),
             game.seed,
             game.bank_hash,
+            None if game.draw is None else _to_json(game.draw),
         )
         await self.write(_statement(_INSERT_GAME, params))
 
@@ -240,18 +241,7 @@ class SqliteArchive:
         return await self.read(work)
 
     async def answer_totals(self, query: TotalsFilter) -> list[AnswerTotal]:
-        conditions = ["p.staff_id IS NOT NULL OR p.department IS NOT NULL"]
-        params: list[object] = []
-        for sql, value in (
-            ("g.trainer = ?", query.trainer),
-            ("p.staff_id = ?", query.staff_id),
-            ("g.created_at >= ?", query.since),
-            ("g.created_at < ?", query.until),
-        ):
-            if value is not None:
-                conditions.append(sql)
-                params.append(value)
-        where = " AND ".join(f"({c})" for c in conditions)
+        where, params = _totals_conditions(query)
 
         def work(conn: sqlite3.Connection) -> list[AnswerTotal]:
             rows = conn.execute(
@@ -311,6 +301,32 @@ class SqliteArchive:
             return cursor.rowcount
 
         return await self.write(work)
+
+    async def last_refreshers(
+        self, staff_ids: Sequence[str], department: str | None, trainer: str
+    ) -> list[GameRecord]:
+        def latest(conn: sqlite3.Connection, where: str, param: str) -> list[GameRecord]:
+            rows = conn.execute(
+                f"{_SELECT_GAME} WHERE draw IS NOT NULL AND {where}"
+                " ORDER BY created_at DESC, id LIMIT 1",
+                (param,),
+            ).fetchall()
+            return [_game_from_row(row) for row in rows]
+
+        def work(conn: sqlite3.Connection) -> list[GameRecord]:
+            found: dict[str, GameRecord] = {}
+            for staff_id in dict.fromkeys(staff_ids):
+                for game in latest(conn, _TOOK_PART.format(column="staff_id"), staff_id):
+                    found.setdefault(game.game_id, game)
+            if department is not None:
+                for game in latest(conn, _TOOK_PART.format(column="department"), department):
+                    found.setdefault(game.game_id, game)
+            if not staff_ids and department is None:
+                for game in latest(conn, "trainer = ?", trainer):
+                    found.setdefault(game.game_id, game)
+            return list(found.values())
+
+        return await self.read(work)
 
     async def recently_ended(self, limit: int) -> list[tuple[str, str]]:
         def work(conn: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -372,8 +388,8 @@ class SqliteArchive:
 
 _INSERT_GAME = """
 INSERT INTO games (id, pin, bank_id, mode, settings, trainer, created_at, question_ids,
-                   seed, bank_hash)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   seed, bank_hash, draw)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _INSERT_INPUT = "INSERT INTO game_inputs (game_id, seq, at, command) VALUES (?, ?, ?, ?)"
 # A player who rejoins may have fixed their name; the first join time stays.
@@ -399,9 +415,11 @@ ON CONFLICT (game_id, player_id, step_index, attempt) DO NOTHING
 _INSERT_STANDING = """
 INSERT INTO standings (game_id, player_id, rank, score, correct_count) VALUES (?, ?, ?, ?, ?)
 """
+# A game one of whose participants has this staff ID (or department).
+_TOOK_PART = "id IN (SELECT game_id FROM participants WHERE {column} = ?)"
 _SELECT_GAME = """
 SELECT id, pin, bank_id, mode, settings, trainer, created_at, question_ids,
-       started_at, ended_at, seed, bank_hash
+       started_at, ended_at, seed, bank_hash, draw
 FROM games
 """
 
@@ -438,8 +456,18 @@ def _session_conditions(query: SessionFilter) -> tuple[str, tuple[object, ...]]:
             "EXISTS (SELECT 1 FROM participants p WHERE p.game_id = g.id AND p.department = ?)"
         )
         params.append(query.department)
+    if query.trainers is not None:
+        conditions.append(_one_of("g.trainer", query.trainers))
+        params.extend(query.trainers)
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
     return where, tuple(params)
+
+
+def _one_of(column: str, values: Sequence[object]) -> str:
+    """`column IN (?, ?, ...)` for `values`; an empty list matches nothing."""
+    if not values:
+        return "0 = 1"
+    return f"{column} IN ({', '.join('?' for _ in values)})"
 
 
 def _participant_params(p: ParticipantRecord) -> tuple[object, ...]:
@@ -535,6 +563,7 @@ def _game_from_row(row: Sequence[Any]) -> GameRecord:
         question_ids=cast(list[str], json.loads(row[7])),
         seed=row[10],
         bank_hash=row[11],
+        draw=None if row[12] is None else cast(dict[str, object], json.loads(row[12])),
     )
 
 
@@ -619,3 +648,23 @@ def _load_results(conn: sqlite3.Connection, game_id: str) -> GameResults | None:
         standings=standings,
         attempts=attempts,
     )
+
+
+def _totals_conditions(query: TotalsFilter) -> tuple[str, list[object]]:
+    """The WHERE clause (over participants p and games g) of the roll-up queries."""
+    conditions = ["p.staff_id IS NOT NULL OR p.department IS NOT NULL"]
+    params: list[object] = []
+    for sql, value in (
+        ("g.trainer = ?", query.trainer),
+        ("p.staff_id = ?", query.staff_id),
+        ("p.department = ?", query.department),
+        ("g.created_at >= ?", query.since),
+        ("g.created_at < ?", query.until),
+    ):
+        if value is not None:
+            conditions.append(sql)
+            params.append(value)
+    if query.trainers is not None:
+        conditions.append(_one_of("g.trainer", query.trainers))
+        params.extend(query.trainers)
+    return " AND ".join(f"({c})" for c in conditions), params

@@ -1,4 +1,5 @@
-"""`quizkiosk trainers ...`: add trainer accounts and issue API tokens."""
+"""`quizkiosk trainers ...`: add trainer accounts and issue API tokens; put trainers in
+a polyclinic and turn report sharing within a polyclinic on or off."""
 
 from __future__ import annotations
 
@@ -41,6 +42,26 @@ def register(commands: Any) -> None:
     listing = sub.add_parser("list", help="list trainer accounts")
     _data_dir_option(listing)
     listing.set_defaults(handler=run_list)
+
+    polyclinic = sub.add_parser(
+        "polyclinic", help="put a trainer in a polyclinic (for report sharing)"
+    )
+    polyclinic.add_argument("username")
+    where = polyclinic.add_mutually_exclusive_group(required=True)
+    where.add_argument(
+        "name", nargs="?", help="the polyclinic's name, e.g. '3-oilaviy poliklinika'"
+    )
+    where.add_argument("--none", action="store_true", help="take the trainer out of any polyclinic")
+    _data_dir_option(polyclinic)
+    polyclinic.set_defaults(handler=run_polyclinic)
+
+    sharing = sub.add_parser(
+        "sharing",
+        help="whether trainers of one polyclinic read each other's reports (off by default)",
+    )
+    sharing.add_argument("state", nargs="?", choices=("on", "off"), help="omit to show it")
+    _data_dir_option(sharing)
+    sharing.set_defaults(handler=run_sharing)
 
 
 def _data_dir_option(parser: argparse.ArgumentParser) -> None:
@@ -104,5 +125,33 @@ def run_token(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     trainers = _with_store(args, lambda s: s.list_trainers())
     for trainer in trainers:
-        print(f"{trainer.username}\t{trainer.role}")
+        print(f"{trainer.username}\t{trainer.role}\t{trainer.polyclinic or '-'}")
+    return 0
+
+
+def run_polyclinic(args: argparse.Namespace) -> int:
+    name = None if args.none else args.name
+    try:
+        trainer = _with_store(args, lambda s: s.set_polyclinic(args.username, name))
+    except AccountError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if trainer.polyclinic is None:
+        print(f"'{trainer.username}' is in no polyclinic")
+    else:
+        print(f"'{trainer.username}' is in polyclinic '{trainer.polyclinic}'")
+    return 0
+
+
+def run_sharing(args: argparse.Namespace) -> int:
+    async def work(store: AccountStore) -> bool:
+        if args.state is not None:
+            await store.set_report_sharing(args.state == "on")
+        return await store.report_sharing()
+
+    on = _with_store(args, work)
+    if on:
+        print("report sharing is on: trainers of one polyclinic read each other's reports")
+    else:
+        print("report sharing is off: a trainer reads only their own reports")
     return 0

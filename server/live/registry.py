@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 from quizkiosk.archive.records import Archive, GameRecord, SavedGame
+from quizkiosk.banks.drawn import DrawnQuestionMissing, drawn_bank, recorded_picks
 from quizkiosk.banks.loader import BankCatalog
 from quizkiosk.banks.model import Bank
 from quizkiosk.engine.commands import HostAction, from_record
@@ -69,9 +70,17 @@ class GameRegistry:
         return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
 
     async def create_game(
-        self, bank: Bank, settings: BaseModel, owner: str, mode: str = "quiz"
+        self,
+        bank: Bank,
+        settings: BaseModel,
+        owner: str,
+        mode: str = "quiz",
+        draw: dict[str, object] | None = None,
     ) -> GameActor:
-        """A new game; `settings` are the mode's (GameSettings, RaceSettings)."""
+        """A new game; `settings` are the mode's (GameSettings, RaceSettings).
+
+        A refresher is played from its drawn bank (`quizkiosk.banks.drawn`) and records
+        its `draw` (the picks and why), from which a restart rebuilds the same bank."""
         seed = secrets.randbits(32)
         game = build_game(mode, bank, settings, seed)
         record = GameRecord(
@@ -85,6 +94,7 @@ class GameRegistry:
             question_ids=played_ids(mode, bank, settings),
             seed=seed,
             bank_hash=bank.content_hash(),
+            draw=draw,
         )
         await self.archive.record_game(record)
         return self._run(record, bank, game, recorded=0)
@@ -133,9 +143,7 @@ class GameRegistry:
 
     def _rebuild(self, saved: SavedGame, catalog: BankCatalog) -> GameActor:
         record = saved.game
-        bank = catalog.banks.get(record.bank_id)
-        if bank is None:
-            raise _CannotRebuild(f"bank {record.bank_id!r} is no longer loaded")
+        bank = self._bank_of(record, catalog)
         if record.seed is None or bank.content_hash() != record.bank_hash:
             raise _CannotRebuild(f"bank {record.bank_id!r} has changed since the game started")
         try:
@@ -152,6 +160,18 @@ class GameRegistry:
         recorded = saved.inputs[-1][0] if saved.inputs else 0
         log.info("rebuilt game %s from %d inputs", record.game_id, len(saved.inputs))
         return self._run(record, bank, game, recorded)
+
+    @staticmethod
+    def _bank_of(record: GameRecord, catalog: BankCatalog) -> Bank:
+        if record.draw is not None:
+            try:
+                return drawn_bank(catalog.banks, recorded_picks(record.draw))
+            except DrawnQuestionMissing as error:
+                raise _CannotRebuild(f"its drawn set cannot be rebuilt: {error}") from error
+        bank = catalog.banks.get(record.bank_id)
+        if bank is None:
+            raise _CannotRebuild(f"bank {record.bank_id!r} is no longer loaded")
+        return bank
 
     # ---- ended games ---------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from quizkiosk.accounts.store import Trainer
 from quizkiosk.archive.records import AnswerTotal, GameResults, TotalsFilter
+from quizkiosk.banks.drawn import bank_of_game
 from quizkiosk.banks.model import Bank
 from quizkiosk.engine.commands import HostAction
 from quizkiosk.engine.game import CommandRefused
@@ -27,11 +28,14 @@ from quizkiosk.web.api_models import (
     BankSummary,
     CreateGame,
     CreateRace,
+    CreateRefresher,
     GameCreated,
     GameEnded,
     GameResultsOut,
     LiveGame,
     ParticipantOut,
+    RefresherCreated,
+    RefresherDraw,
     SessionList,
     SessionOut,
     StandingOut,
@@ -40,6 +44,7 @@ from quizkiosk.web.api_models import (
 from quizkiosk.web.auth import api_error, current_trainer, state_of
 from quizkiosk.web.i18n import choose_language
 from quizkiosk.web.pages import PageRenderer
+from quizkiosk.web.refresher_start import RefresherRefused, refresher_ask, start_refresher
 from quizkiosk.web.report_query import (
     refresher_options,
     session_filter,
@@ -149,6 +154,45 @@ async def _created(
     return _json(created, status=201)
 
 
+async def create_refresher(request: Request, trainer: Trainer) -> Response:
+    """POST /api/v1/refreshers: draw a refresher quiz and start it (like POST /games)."""
+    state = state_of(request)
+    try:
+        body = CreateRefresher.model_validate_json(await request.body())
+        ask = refresher_ask(
+            tags=body.tags,
+            bank_ids=body.bank_ids,
+            staff_ids=body.staff_ids,
+            department=body.department,
+            count=body.count,
+            weight_missed=body.weight_missed,
+        )
+        started = await start_refresher(state, trainer, ask)
+    except ValidationError as error:
+        return _invalid(error)
+    except RefresherRefused as refused:
+        return api_error(refused.status, refused.code, str(refused))
+    actor, drawn = started.actor, started.drawn
+    created = RefresherCreated(
+        game_id=actor.info.game_id,
+        pin=actor.info.pin,
+        host_token=actor.info.host_token,
+        join_url=state.join_url(actor.info.pin),
+        host_url=f"{state.base_url}/host/{actor.info.game_id}",
+        bank_id=actor.info.bank_id,
+        refresher=RefresherDraw(
+            questions=[list(pick) for pick in drawn.picks],
+            asked=drawn.asked,
+            available=drawn.available,
+            repeated=drawn.repeated,
+            missed_first=drawn.missed_first,
+            weight_missed=started.weighted,
+            seed=drawn.seed,
+        ),
+    )
+    return _json(created, status=201)
+
+
 def _live_game(actor: GameActor) -> LiveGame:
     return LiveGame(
         game_id=actor.info.game_id,
@@ -196,7 +240,7 @@ async def game_report(request: Request, trainer: Trainer) -> Response:
     found = await _results_for(request, trainer)
     if isinstance(found, Response):
         return found
-    bank = state_of(request).catalog.banks.get(found.game.bank_id)
+    bank = bank_of_game(state_of(request).catalog.banks, found.game.bank_id, found.game.draw)
     report = session_report(found, bank)
     return JSONResponse(SESSION_REPORT.dump_python(report, mode="json"))
 
@@ -232,7 +276,8 @@ async def game_export(request: Request, trainer: Trainer) -> Response:
     language = choose_language(request)
     renderer: PageRenderer = request.app.state.pages
     gettext = renderer.translations[language].gettext
-    report = session_report(found, state.catalog.banks.get(found.game.bank_id))
+    bank = bank_of_game(state.catalog.banks, found.game.bank_id, found.game.draw)
+    report = session_report(found, bank)
     name = f"quizkiosk-{found.game.game_id}"
     if request.path_params["format"] == "csv":
         return Response(
@@ -424,6 +469,7 @@ routes = [
     Route("/api/v1/sessions", authenticated(list_sessions), methods=["GET"]),
     Route("/api/v1/staff/{staff_id}", authenticated(staff_member), methods=["GET"]),
     Route("/api/v1/refreshers", authenticated(refreshers), methods=["GET"]),
+    Route("/api/v1/refreshers", authenticated(create_refresher), methods=["POST"]),
     Route("/api/v1/heatmap", authenticated(department_heat_map), methods=["GET"]),
     Route(
         "/api/v1/participants/{game_id}/{player_id}",

@@ -67,6 +67,47 @@ class GameCreated(_Model):
     mode: str = "quiz"
 
 
+class CreateRefresher(_Model):
+    tags: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="topic tags; a question's topics are its own tags, else its bank's",
+    )
+    bank_ids: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="banks to draw from; empty: every bank with questions on the tags",
+    )
+    staff_ids: list[str] = Field(
+        default_factory=list,
+        max_length=500,
+        description="who it is for: what they saw in their last refresher is left out, "
+        "and they must give their staff ID to join",
+    )
+    department: str | None = Field(default=None, max_length=64)
+    count: int = Field(default=8, ge=1, le=50, description="how many questions")
+    weight_missed: bool = Field(
+        default=False,
+        description="questions these staff (else this department) got wrong before come first",
+    )
+
+
+class RefresherDraw(_Model):
+    questions: list[list[str]] = Field(description="[bank id, question id] in the order asked")
+    asked: int
+    available: int = Field(description="questions on these topics in these banks")
+    repeated: int = Field(
+        description="questions from their last refresher, drawn because too few were left"
+    )
+    missed_first: int = Field(description="questions drawn because they were missed before")
+    weight_missed: bool = Field(description="whether earlier answers weighted the draw")
+    seed: int
+
+
+class RefresherCreated(GameCreated):
+    refresher: RefresherDraw
+
+
 class LiveGame(_Model):
     game_id: str
     pin: str
@@ -189,7 +230,9 @@ def openapi_document() -> dict[str, Any]:
         BankSummary,
         CreateGame,
         CreateRace,
+        CreateRefresher,
         GameCreated,
+        RefresherCreated,
         LiveGame,
         GameEnded,
         GameResultsOut,
@@ -374,11 +417,32 @@ def openapi_document() -> dict[str, Any]:
                 }
             },
             "/api/v1/refreshers": {
+                "post": {
+                    "summary": "Start a refresher quiz: `count` questions drawn from banks by "
+                    "topic, not what the same people saw in their last refresher, optionally "
+                    "what they missed first; the drawn set is recorded with the game",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/CreateRefresher"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _response(
+                            "RefresherCreated", "the game, its PIN and host token, and the draw"
+                        ),
+                        "404": _response("ErrorResponse", "no such bank"),
+                        "422": _response("ErrorResponse", "invalid request, or no questions"),
+                        **_ERRORS,
+                    },
+                },
                 "get": {
                     "summary": "Staff below ?threshold= (default 70) on a topic, by "
                     "department; ?from=&to=, ?min_answers= (default 3)",
                     "responses": {"200": _response("RefresherNeeds", "the list"), **_ERRORS},
-                }
+                },
             },
             "/api/v1/heatmap": {
                 "get": {

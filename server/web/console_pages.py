@@ -1,6 +1,7 @@
 """The trainer's console (GET /console): the banks to start a game from and the games
-still running, with the small form handlers that start a quiz (POST /console/games)
-and end a game (POST /console/games/{game_id}/end).
+still running, the quick refresher form, with the small form handlers that start a
+quiz (POST /console/games), start a refresher (POST /console/refreshers/start) and end a
+game (POST /console/games/{game_id}/end).
 
 The forms carry the CSRF double-submit token like every other; a refused start shows
 the bank page again (`bank_pages.bank_page_response`).
@@ -11,13 +12,17 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
+from quizkiosk.accounts.store import Trainer
 from quizkiosk.engine.commands import HostAction
 from quizkiosk.engine.game import CommandRefused
 from quizkiosk.live.actor import GameActor, GameStopped
-from quizkiosk.web.auth import current_trainer, state_of
+from quizkiosk.web.auth import current_trainer, read_form, state_of
 from quizkiosk.web.bank_pages import bank_page_response, bank_view, posted_bank, settings_from_form
 from quizkiosk.web.i18n import N_, choose_language
+from quizkiosk.web.refresher_form import quick_refresher_view
+from quizkiosk.web.refresher_start import RefresherRefused, refresher_ask, start_refresher
 from quizkiosk.web.trainer_common import controlled_game, may_control, render, to_login
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -52,6 +57,17 @@ async def console_page(request: Request) -> Response:
     trainer = await current_trainer(request)
     if trainer is None:
         return to_login(request)
+    return console_response(request, trainer)
+
+
+def console_response(
+    request: Request,
+    trainer: Trainer,
+    status: int = 200,
+    refresher_error: RefresherRefused | None = None,
+    refresher_values: FormData | None = None,
+) -> Response:
+    """The console; with a refused quick refresher, its error above the form kept filled."""
     state = state_of(request)
     lang = choose_language(request)
     banks = [bank_view(b, lang) for b in sorted(state.catalog.banks.values(), key=lambda b: b.id)]
@@ -61,7 +77,42 @@ async def console_page(request: Request) -> Response:
         if a.phase != "ended" and may_control(trainer, a.info.owner)
     ]
     games.sort(key=lambda g: g.created_at, reverse=True)
-    return render(request, "trainer_console.html", trainer=trainer, banks=banks, games=games)
+    return render(
+        request,
+        "trainer_console.html",
+        status=status,
+        trainer=trainer,
+        banks=banks,
+        games=games,
+        refresher=quick_refresher_view(state.catalog.banks.values(), lang, refresher_values),
+        refresher_error=refresher_error,
+    )
+
+
+async def start_refresher_form(request: Request) -> Response:
+    """POST /console/refreshers/start: the quick refresher form (and the refresher list's
+    buttons): draw the questions, start the quiz and open its projector screen."""
+    trainer = await current_trainer(request)
+    if trainer is None:
+        return to_login(request)
+    form = await read_form(request)
+    try:
+        ask = refresher_ask(
+            tags=_texts_of(form, "tag"),
+            bank_ids=_texts_of(form, "bank_id"),
+            staff_ids=_texts_of(form, "staff_id"),
+            department=str(form.get("department") or ""),
+            count=str(form.get("count") or ""),
+            weight_missed=form.get("weight_missed") == "1",
+        )
+        started = await start_refresher(state_of(request), trainer, ask)
+    except RefresherRefused as refused:
+        return console_response(request, trainer, refused.status, refused, form)
+    return RedirectResponse(f"/host/{started.actor.info.game_id}", status_code=303)
+
+
+def _texts_of(form: FormData, name: str) -> list[str]:
+    return [value for value in form.getlist(name) if isinstance(value, str)]
 
 
 async def start_game(request: Request) -> Response:
@@ -102,4 +153,5 @@ routes: list[BaseRoute] = [
     Route("/console", console_page, methods=["GET"]),
     Route("/console/games", start_game, methods=["POST"]),
     Route("/console/games/{game_id}/end", end_game, methods=["POST"]),
+    Route("/console/refreshers/start", start_refresher_form, methods=["POST"]),
 ]

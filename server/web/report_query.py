@@ -1,7 +1,7 @@
 """The filters of the review: query parameters → archive queries, for the JSON API and
 the console's review pages alike.
 
-Who may see what is decided by `trainer_common.sessions_owner`; this module only reads
+Who may see what is decided by `trainer_common.report_owners`; this module only reads
 the parameters. A bad one raises `BadParameter`, whose English text the API sends and
 whose msgid (with its values) a page shows in the visitor's language.
 """
@@ -16,7 +16,7 @@ from quizkiosk.accounts.store import Trainer
 from quizkiosk.archive.records import SessionFilter, TotalsFilter
 from quizkiosk.reports.staff import MIN_ANSWERS_FOR_A_TOPIC, REFRESHER_THRESHOLD
 from quizkiosk.web.i18n import N_
-from quizkiosk.web.trainer_common import sessions_owner
+from quizkiosk.web.trainer_common import report_owners, sessions_owner
 
 DAY_SECONDS = 86_400
 MODES = ("quiz", "race")
@@ -83,6 +83,7 @@ def session_filter(params: Mapping[str, str], trainer: Trainer) -> SessionFilter
         raise BadParameter("mode", N_("expected quiz or race"))
     return SessionFilter(
         trainer=sessions_owner(trainer, params.get("trainer")),
+        trainers=report_owners(trainer),
         bank_id=params.get("bank") or None,
         department=params.get("department") or None,
         mode=mode,
@@ -98,7 +99,7 @@ def totals_filter(
 ) -> TotalsFilter:
     """`from` and `to` over the sessions this trainer may see."""
     return TotalsFilter(
-        trainer=sessions_owner(trainer),
+        trainers=report_owners(trainer),
         staff_id=staff_id,
         since=day(params.get("from"), "from"),
         until=_until(params),

@@ -31,12 +31,29 @@ def may_control(trainer: Trainer, owner: str) -> bool:
     return trainer.role == "admin" or trainer.username == owner
 
 
-def sessions_owner(trainer: Trainer, asked: str | None = None) -> str | None:
-    """Whose sessions a list or roll-up may include: a trainer only their own; an admin
-    everyone's (None) or the trainer `asked` for."""
+def report_owners(trainer: Trainer) -> tuple[str, ...] | None:
+    """Whose sessions' reports `trainer` may read — the one rule for every report page,
+    API route, roll-up and export: an admin everyone's (None); a trainer their own and,
+    while report sharing is on, those of the trainers of their polyclinic
+    (`Trainer.shares_with`, filled in by the account store)."""
     if trainer.role == "admin":
-        return asked or None
-    return trainer.username
+        return None
+    return (trainer.username, *trainer.shares_with)
+
+
+def may_read_reports(trainer: Trainer, owner: str) -> bool:
+    """May `trainer` read the report of a session `owner` ran (see `report_owners`)."""
+    owners = report_owners(trainer)
+    return owners is None or owner in owners
+
+
+def sessions_owner(trainer: Trainer, asked: str | None = None) -> str | None:
+    """The one trainer a list or roll-up is narrowed to, if any: the trainer `asked`
+    for when `trainer` may read their reports (an admin anyone's); the rest of the
+    limit is `report_owners`."""
+    if not asked:
+        return None
+    return asked if may_read_reports(trainer, asked) else trainer.username
 
 
 async def readable_results(
@@ -50,7 +67,7 @@ async def readable_results(
     results = await state.archive.game_results(game_id)
     if results is None:
         return "unknown_game"
-    if not may_control(trainer, results.game.trainer):
+    if not may_read_reports(trainer, results.game.trainer):
         return "not_owner"
     return results
 
