@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from quizkiosk.archive.records import AnswerTotal
+from quizkiosk.banks.drawn import source_question
 from quizkiosk.banks.model import Bank
 
 REFRESHER_THRESHOLD = 70.0  # percent: below this on a topic, a refresher is due
@@ -76,7 +77,8 @@ def topic_map(banks: Iterable[Bank]) -> dict[tuple[str, str], tuple[str, ...]]:
 def _topics_of(
     total: AnswerTotal, topics: Mapping[tuple[str, str], tuple[str, ...]]
 ) -> tuple[str, ...]:
-    return topics.get((total.bank_id, total.question_id), ("untagged",))
+    # A refresher drawn from several banks keeps "bank:question" ids (quizkiosk.banks.drawn).
+    return topics.get(source_question(total.bank_id, total.question_id), ("untagged",))
 
 
 def staff_record(

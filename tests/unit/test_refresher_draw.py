@@ -23,6 +23,7 @@ from quizkiosk.reports.refresher_draw import (
     misses_from,
     seen_in,
 )
+from quizkiosk.reports.staff import staff_record, topic_map
 
 
 def _question(qid: str, tags: list[str], time: int | None = None) -> TrueFalse:
@@ -202,3 +203,9 @@ def test_a_pick_that_is_gone_is_reported_and_the_report_falls_back_to_the_bank()
     assert found is not None and [q.id for q in found.questions] == ["icd:i2", "card:c2"]
     assert bank_of_game(BANKS, "icd", {"questions": [["icd", "gone"]]}) is ICD
     assert bank_of_game(BANKS, "icd", None) is ICD
+
+
+def test_roll_ups_find_the_topics_of_questions_asked_in_a_refresher_of_several_banks() -> None:
+    totals = [AnswerTotal("T-1", "Therapy", "card+icd", "icd:lab1", 2, 0, 5.0)]
+    record = staff_record("T-1", totals, topic_map(BANKS.values()))
+    assert [(t.topic, t.answered) for t in record.topics] == [("lab", 2)]
