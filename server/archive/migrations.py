@@ -6,6 +6,12 @@ its own transaction together with the version bump, so a crash or an error leave
 the file at the last version that completed, never half-way.
 
 Append only: once a migration has shipped, never edit it; add a new one instead.
+
+The same list builds the PostgreSQL schema (quizkiosk.archive.postgres_schema, with the
+version in a `quizkiosk_schema` table): write each migration in SQL both databases
+accept, spelled as SQLite spells it; quizkiosk.archive.dialect is the one place that
+says how PostgreSQL differs (REAL and INTEGER widths, the NOCASE collation). The
+archive tests apply every migration to both.
 """
 
 from __future__ import annotations
