@@ -15,9 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import psycopg
+from quizkiosk.archive.postgres import redacted
+from quizkiosk.archive.postgres_connection import connect
 from quizkiosk.banks.loader import load_banks
-from quizkiosk.config import default_banks_dir, default_data_dir
+from quizkiosk.cli.serve import add_database_option
+from quizkiosk.config import DATABASE_ENV, default_banks_dir, default_data_dir
 from quizkiosk.resources import NotUnpacked, ui_folder
 from quizkiosk.web.i18n import LANGUAGES
 
@@ -39,6 +44,7 @@ def register(commands: Any) -> None:
     doctor.add_argument("--port", type=int, default=8000, help="the port `serve` will use")
     doctor.add_argument("--data-dir", type=Path, default=None, help="the folder `serve` will use")
     doctor.add_argument("--banks", type=Path, default=None)
+    add_database_option(doctor)
     doctor.set_defaults(handler=run_doctor)
 
 
@@ -125,6 +131,47 @@ def check_install(find_ui: Callable[[], Path] = ui_folder) -> Finding:
     return Finding("OK", f"pages, scripts and translations are installed ({ui})")
 
 
+def check_database(url: str) -> Finding | None:
+    """A PostgreSQL database: reachable, and are its commits durable? (Nothing to say
+    about the default SQLite file beyond the data folder check; opening it would create it.)"""
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        return None
+    if scheme not in ("postgresql", "postgres"):
+        return Finding(
+            "FAIL",
+            f"unknown database URL scheme {scheme!r}",
+            "use sqlite:///FILE or postgresql://USER:PASSWORD@HOST:5432/DBNAME",
+        )
+    shown = redacted(url)
+    try:
+        with connect(url) as conn:
+            rows = conn.execute(
+                "SELECT name, reset_val FROM pg_settings"
+                " WHERE name IN ('server_version', 'fsync', 'synchronous_commit')"
+            ).fetchall()
+    except psycopg.Error as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        return Finding(
+            "FAIL",
+            f"cannot reach the database {shown}: {first_line}",
+            "check the URL, that PostgreSQL is running, and that it lets this role in "
+            "(pg_hba.conf)",
+        )
+    settings = {str(name): str(value) for name, value in rows}
+    if settings.get("fsync") == "off":
+        return Finding(
+            "WARN",
+            f"PostgreSQL at {shown} runs with fsync = off",
+            "a power cut can lose answers already acknowledged: set fsync = on",
+        )
+    note = ""
+    if settings.get("synchronous_commit") == "off":
+        note = " (synchronous_commit is off there; quizkiosk turns it on for its own work)"
+    version = settings.get("server_version", "?")
+    return Finding("OK", f"PostgreSQL {version} at {shown}: commits are durable{note}")
+
+
 def check_clock(now: float) -> Finding:
     if now < EARLIEST_SANE_CLOCK:
         return Finding(
@@ -138,13 +185,19 @@ def check_clock(now: float) -> Finding:
 
 
 def run_checks(
-    port: int, data_dir: Path, banks_dir: Path, addresses: Callable[[], list[str]]
+    port: int,
+    data_dir: Path,
+    banks_dir: Path,
+    addresses: Callable[[], list[str]],
+    database: str | None = None,
 ) -> list[Finding]:
+    database_finding = None if database is None else check_database(database)
     return [
         check_install(),
         check_port(port),
         check_lan(addresses()),
         check_data_dir(data_dir),
+        *([] if database_finding is None else [database_finding]),
         check_banks(banks_dir),
         check_clock(time.time()),
     ]
@@ -158,6 +211,7 @@ def run_doctor(args: argparse.Namespace) -> int:
         args.data_dir or default_data_dir(),
         args.banks or default_banks_dir(),
         lan_addresses,
+        args.database or os.environ.get(DATABASE_ENV),
     )
     for finding in findings:
         print(finding.line())
