@@ -1,6 +1,6 @@
 """What the results archive keeps, and the interface every archive backend offers.
 
-SQLite is the embedded default; PostgreSQL comes later behind the same interface.
+SQLite is the embedded default; PostgreSQL (scaled out) implements the same interface.
 """
 
 from __future__ import annotations
