@@ -36,7 +36,9 @@ from redis.typing import KeyT, StreamIdT
 
 log = logging.getLogger(__name__)
 GROUP = "owners"
-APPLIED_TTL_MS = 24 * 3600 * 1000  # outcomes kept for redeliveries: longer than a game lasts
+# How long a request's outcome is kept for redeliveries: resent copies come within seconds,
+# and a copy that waits longer for a new owner is also checked against the recorded inputs.
+APPLIED_TTL_MS = 15 * 60 * 1000
 READ_BLOCK_MS = 250  # also how soon a newly owned game is read
 READ_COUNT = 500
 _OK = "ok"
