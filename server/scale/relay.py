@@ -33,6 +33,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
 log = logging.getLogger(__name__)
+FOLLOW_TIMEOUT_SECONDS = 5.0
 POLL_SECONDS = 0.05  # how soon a new subscription is made while the channel is quiet
 
 # KEYS: sequence, numbering, lease. ARGV: lease token, channel, new numbering, numbers
@@ -169,16 +170,21 @@ class RelayListener:
     def following(self) -> list[str]:
         return list(self._wanted)
 
-    async def follow(self, game_id: str) -> None:
+    async def follow(self, game_id: str, timeout: float = FOLLOW_TIMEOUT_SECONDS) -> None:
         """Receive `game_id`'s frames from now on; returns once every frame published
-        after this call will arrive (call it before forwarding the socket's join)."""
+        after this call will arrive (call it before forwarding the socket's join).
+        Raises RedisUnavailable if the subscription is not made within `timeout` (the
+        game stays followed and will be, once Redis is back)."""
         self.start()
         future = self._wanted.get(game_id)
         if future is None:
             future = asyncio.get_running_loop().create_future()
             self._wanted[game_id] = future
             self._games_by_channel[self.keys.output_channel(game_id)] = game_id
-        await asyncio.shield(future)
+        try:
+            await asyncio.wait_for(asyncio.shield(future), timeout)
+        except TimeoutError as error:
+            raise RedisUnavailable(f"could not follow game {game_id} in time") from error
 
     def unfollow(self, game_id: str) -> None:
         """No socket of this game is left here."""

@@ -241,6 +241,27 @@ def test_bad_audiences_and_malformed_messages_are_refused_without_harm(
     asyncio.run(scenario())
 
 
+def test_following_while_redis_is_down_fails_in_time_then_works(
+    redis_server: RedisServer,
+) -> None:
+    async def scenario() -> None:
+        clients = [open_redis(redis_server.url) for _ in range(2)]
+        worker = Worker(clients[1])
+        redis_server.stop(keep_data=True)
+        with pytest.raises(RedisUnavailable, match="could not follow game g1 in time"):
+            await worker.listener.follow("g1", timeout=0.5)
+        redis_server.start()
+        await worker.listener.follow("g1")
+        lease = await owned(clients[0])
+        await OutputRelay(clients[0]).publish("g1", lease.token, [(EVERYONE, "hello")])
+        await until(lambda: worker.texts() == ["hello"])
+        await worker.listener.stop()
+        for client in clients:
+            await client.aclose()
+
+    asyncio.run(scenario())
+
+
 def test_audiences_round_trip() -> None:
     for audience in (EVERYONE, HOSTS, PLAYERS, OnePlayer("p-1_x")):
         assert decode_audience(encode_audience(audience)) == audience
