@@ -1,10 +1,10 @@
 """Install anywhere: the sdist and wheel carry everything the server needs, and an
-install outside the repository — from the wheel, or from the offline bundle with the
-package index refused — serves a whole game from another folder.
+install outside the repository — from the wheel, by pipx, or from the offline bundle
+with the package index refused — serves a whole game from another folder.
 
 Built once for this module: the sdist and the wheel (`python -m build`, the wheel from
-the sdist), one virtual environment with the wheel, the offline bundle, and one virtual
-environment installed from it by its own install.sh.
+the sdist), a virtual environment with the wheel, a pipx install of it, the offline
+bundle, and a virtual environment installed from that by its own install.sh.
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ def without_index() -> dict[str, str]:
         "PIP_CONFIG_FILE": os.devnull,
         "PIP_INDEX_URL": "http://127.0.0.1:9/",
         "PIP_NO_CACHE_DIR": "1",
+        "PIP_RETRIES": "0",
     }
 
 
@@ -113,6 +114,25 @@ def wheel_venv(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
     run(sys.executable, "-m", "venv", venv)
     run(venv / "bin" / "python", "-m", "pip", "install", "-q", built.wheel, env=outside_env())
     return venv
+
+
+@pytest.fixture(scope="module")
+def pipx_venv(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`pipx install` of the wheel: the tool's own environment, as a user gets it."""
+    if importlib.util.find_spec("pipx") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("pipx is missing (pip install -e '.[test]')")
+        pytest.skip("pipx is missing (pip install -e '.[test]')")
+    home = tmp_path_factory.mktemp("pipx")
+    folders = {
+        "PIPX_HOME": home / "home",
+        "PIPX_BIN_DIR": home / "bin",
+        "PIPX_MAN_DIR": home / "man",
+    }
+    env = outside_env(**{name: str(folder) for name, folder in folders.items()})
+    run(sys.executable, "-m", "pipx", "install", built.wheel, env=env)
+    assert (home / "bin" / "quizkiosk").exists()  # the command pipx puts on the PATH
+    return home / "home" / "venvs" / "quizkiosk"
 
 
 @pytest.fixture(scope="module")
@@ -233,7 +253,8 @@ class Installed:
         return cli(self.venv, self.elsewhere, *args)
 
 
-def serve(venv: Path, elsewhere: Path) -> Iterator[Installed]:
+def serve(venv: Path, elsewhere: Path, as_module: bool) -> Iterator[Installed]:
+    """`quizkiosk serve` (or `python -m quizkiosk serve`) from a folder of its own."""
     data_dir = elsewhere / "data"
     where = ("--data-dir", str(data_dir))
     cli(
@@ -253,7 +274,11 @@ def serve(venv: Path, elsewhere: Path) -> Iterator[Installed]:
     with log_path.open("w", encoding="utf-8") as log_file:
         process = subprocess.Popen(
             [
-                venv / "bin" / "quizkiosk",
+                *(
+                    (venv / "bin" / "python", "-m", "quizkiosk")
+                    if as_module
+                    else (venv / "bin" / "quizkiosk",)
+                ),
                 "serve",
                 "--host",
                 "127.0.0.1",
@@ -289,14 +314,16 @@ def healthy(base_url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module", params=["wheel", "offline bundle"])
+INSTALLS = {"wheel": "wheel_venv", "offline bundle": "bundle_venv", "pipx": "pipx_venv"}
+
+
+@pytest.fixture(scope="module", params=list(INSTALLS))
 def installed(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Installed]:
-    venv: Path = request.getfixturevalue(
-        "wheel_venv" if request.param == "wheel" else "bundle_venv"
-    )
-    yield from serve(venv, tmp_path_factory.mktemp("elsewhere"))
+    venv: Path = request.getfixturevalue(INSTALLS[request.param])
+    as_module = request.param == "pipx"  # `python -m quizkiosk serve` works as well
+    yield from serve(venv, tmp_path_factory.mktemp("elsewhere"), as_module)
 
 
 def test_the_installed_server_serves_its_pages_and_files(installed: Installed) -> None:
