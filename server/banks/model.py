@@ -140,7 +140,12 @@ class _QuestionBase(_Strict):
     def _image_is_relative(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if value.startswith(("/", "\\")) or ".." in value.replace("\\", "/").split("/"):
+        # A drive ("C:evil.png", "C:/Windows/...") makes a path absolute on Windows.
+        if (
+            value.startswith(("/", "\\"))
+            or ":" in value
+            or ".." in value.replace("\\", "/").split("/")
+        ):
             raise ValueError("image must be a relative path inside question_banks/media/")
         return value
 

@@ -217,15 +217,16 @@ def test_missing_image_file(tmp_path: Path) -> None:
     ]
 
 
-def test_image_path_must_stay_inside_media() -> None:
+@pytest.mark.parametrize("image", ["../../etc/passwd", "C:/Windows/win.ini", "D:evil.png"])
+def test_image_path_must_stay_inside_media(image: str) -> None:
     errors = errors_of(
-        """\
+        f"""\
         questions:
           - id: q1
             type: truefalse
             text: Savol
             correct: true
-            image: ../../etc/passwd
+            image: {image}
         """
     )
     assert errors == [
