@@ -3,6 +3,7 @@ into the package `quizkiosk`, and how quizkiosk.resources finds it."""
 
 from __future__ import annotations
 
+import ast
 import sys
 import tomllib
 import zipfile
@@ -77,3 +78,29 @@ def test_a_zipped_install_is_refused_in_plain_words(tmp_path: Path) -> None:
     finally:
         sys.path.remove(str(archive))
         sys.modules.pop("zipped_data", None)
+
+
+POSIX_ONLY_MODULES = {"fcntl", "termios", "pwd", "grp", "resource", "posix", "pty", "tty"}
+POSIX_ONLY_CALLS = {"fork", "forkpty", "getuid", "geteuid", "setsid", "add_signal_handler"}
+POSIX_ONLY_SIGNALS = {"SIGHUP", "SIGKILL", "SIGUSR1", "SIGUSR2", "SIGQUIT", "SIGALRM", "SIGCHLD"}
+
+
+def test_nothing_posix_only_in_the_package() -> None:
+    """The server runs on a Windows laptop: no module, call or signal that only POSIX
+    has (uvicorn itself handles Ctrl+C on both)."""
+    found = []
+    for path in sorted((ROOT / "server").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module.split(".")[0]]
+            elif isinstance(node, ast.Attribute):
+                names = [node.attr] if node.attr in POSIX_ONLY_CALLS | POSIX_ONLY_SIGNALS else []
+            bad = [
+                n for n in names if n in POSIX_ONLY_MODULES | POSIX_ONLY_CALLS | POSIX_ONLY_SIGNALS
+            ]
+            found += [f"{path.relative_to(ROOT)}:{node.lineno}: {n}" for n in bad]  # type: ignore[attr-defined]
+    assert found == []
