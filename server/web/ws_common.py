@@ -89,6 +89,8 @@ async def receive_frame(websocket: WebSocket, timeout: float | None = None) -> I
 class JoinClock:
     """How long a socket that has not joined yet may still wait."""
 
+    __slots__ = ("_deadline", "joined")  # one per socket
+
     def __init__(self, seconds: float) -> None:
         loop = asyncio.get_running_loop()
         self._deadline = loop.time() + seconds

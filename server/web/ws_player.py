@@ -6,6 +6,7 @@ from quizkiosk.engine.commands import JoinGame, LeaveGame, SubmitAnswer
 from quizkiosk.engine.game import CommandRefused
 from quizkiosk.live.actor import GameActor, GameStopped
 from quizkiosk.live.connection import CLOSE_ENDED, CLOSE_NORMAL, Connection
+from quizkiosk.live.ratelimit import TokenBucket
 from quizkiosk.live.registry import token_digest
 from quizkiosk.protocol import (
     Answer,
@@ -35,6 +36,8 @@ from starlette.websockets import WebSocket
 
 class PlayerLink:
     """One player socket and, once joined, the game and player it speaks for."""
+
+    __slots__ = ("actor", "address", "connection", "player_id", "state")  # one per player
 
     def __init__(self, state: AppState, connection: Connection, address: str) -> None:
         self.state = state
@@ -175,21 +178,32 @@ async def serve_player(websocket: WebSocket, state: AppState, connection: Connec
             if raw is None:
                 break
             received_at = state.registry.clock.now()
-            if not bucket.allow():
-                send_error(connection, "rate_limited", "too many messages; slow down")
-                continue
-            try:
-                message = decode_player(raw)
-            except ProtocolError as error:
-                send_error(connection, error.code, error.message, **error.extra)
-                continue
-            try:
-                keep_open = await link.handle(message, received_at)
-            except GameStopped:
-                send_error(connection, "game_ended", "this game has ended")
-                connection.close_soon(CLOSE_ENDED, "the game is over")
-                break
+            keep_open = await take_frame(link, bucket, raw, received_at)
+            # Nothing of this frame stays alive while the socket waits for the next one:
+            # 2,000 idle players would each keep their `join` message otherwise.
+            del raw
             if not keep_open:
                 break
     finally:
         await link.detach()
+
+
+async def take_frame(
+    link: PlayerLink, bucket: TokenBucket, raw: str | bytes, received_at: float
+) -> bool:
+    """Decode and handle one frame; False ends the connection."""
+    connection = link.connection
+    if not bucket.allow():
+        send_error(connection, "rate_limited", "too many messages; slow down")
+        return True
+    try:
+        message = decode_player(raw)
+    except ProtocolError as error:
+        send_error(connection, error.code, error.message, **error.extra)
+        return True
+    try:
+        return await link.handle(message, received_at)
+    except GameStopped:
+        send_error(connection, "game_ended", "this game has ended")
+        connection.close_soon(CLOSE_ENDED, "the game is over")
+        return False
