@@ -161,6 +161,18 @@ class AnswerTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionTotal:
+    """One staff member's scored answers to one question in one session, summed."""
+
+    game_id: str
+    created_at: float  # the session's creation time
+    bank_id: str
+    question_id: str
+    answered: int
+    right: int
+
+
+@dataclass(frozen=True, slots=True)
 class TotalsFilter:
     trainer: str | None = None  # only sessions of this trainer (None: an admin, all)
     staff_id: str | None = None
@@ -206,6 +218,11 @@ class Archive(Protocol):
     async def answer_totals(self, query: TotalsFilter) -> list[AnswerTotal]:
         """Scored answers summed per staff member, department and question (quizzes,
         and races' first attempts), for roll-ups across sessions."""
+        ...
+
+    async def session_totals(self, query: TotalsFilter) -> list[SessionTotal]:
+        """The staff member `query.staff_id`'s scored answers summed per session and
+        question (quizzes, and races' first attempts), oldest session first."""
         ...
 
     async def set_participant(

@@ -30,6 +30,7 @@ from quizkiosk.archive.records import (
     SessionFilter,
     SessionPage,
     SessionSummary,
+    SessionTotal,
     StandingRecord,
     TotalsFilter,
 )
@@ -268,6 +269,37 @@ class SqliteArchive:
                 (*params, *params),
             ).fetchall()
             return [AnswerTotal(*row) for row in rows]
+
+        return await self.read(work)
+
+    async def session_totals(self, query: TotalsFilter) -> list[SessionTotal]:
+        if query.staff_id is None:
+            raise ValueError("session_totals follows one staff member: give a staff_id")
+        where, params = _totals_conditions(query)
+
+        def work(conn: sqlite3.Connection) -> list[SessionTotal]:
+            rows = conn.execute(
+                f"""
+                SELECT game_id, created_at, bank_id, question_id, COUNT(*), SUM(correct)
+                FROM (
+                    SELECT g.id AS game_id, g.created_at, g.bank_id, a.question_id, a.correct
+                    FROM answers a
+                    JOIN participants p ON p.game_id = a.game_id AND p.player_id = a.player_id
+                    JOIN games g ON g.id = a.game_id
+                    WHERE a.correct IS NOT NULL AND {where}
+                    UNION ALL
+                    SELECT g.id, g.created_at, g.bank_id, t.step_id, t.correct
+                    FROM attempts t
+                    JOIN participants p ON p.game_id = t.game_id AND p.player_id = t.player_id
+                    JOIN games g ON g.id = t.game_id
+                    WHERE t.attempt = 1 AND {where}
+                ) AS facts
+                GROUP BY game_id, created_at, bank_id, question_id
+                ORDER BY created_at, game_id, question_id
+                """,
+                (*params, *params),
+            ).fetchall()
+            return [SessionTotal(*row) for row in rows]
 
         return await self.read(work)
 

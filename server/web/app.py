@@ -21,6 +21,7 @@ from quizkiosk.web import (
     login,
     player_pages,
     race_pages,
+    review_pages,
 )
 from quizkiosk.web.body_limit import BodyLimitMiddleware, LimitFor
 from quizkiosk.web.csrf import CsrfMiddleware
@@ -112,6 +113,7 @@ def create_app(config: ServerConfig, base_url: str | None = None) -> Starlette:
         *bank_pages.routes,
         *host_pages.routes,
         *race_pages.routes,
+        *review_pages.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         Mount("/media", host_pages.media_app(config.banks_dir), name="media"),
         WebSocketRoute("/ws/play", player_endpoint),
