@@ -174,7 +174,7 @@ def numbers(text: str) -> str:
 def test_the_review_after_a_quiz_and_a_race(
     browser: Any, seminar: tuple[RunningServer, str, str], tmp_path: Path
 ) -> None:
-    server, quiz, _ = seminar
+    server, quiz, race = seminar
     take = shots(tmp_path)
     with server.api() as api:
         listed = {s["game_id"]: s for s in api.get("/api/v1/sessions").json()["sessions"]}
@@ -236,6 +236,17 @@ def test_the_review_after_a_quiz_and_a_race(
         page.set_viewport_size(PHONE)
         take(page, "review-390-report", full_page=False)
         page.set_viewport_size(PROJECTOR)
+
+        # The race's report: steps hardest first and each racer's path.
+        page.goto(f"{server.base_url}/console/sessions/{race}")
+        assert page.locator("[data-testid=step-row]").count() == 4
+        assert page.locator("[data-testid=racer-path]").count() == 2
+        assert serious_accessibility_violations(page) == []
+        take(page, "review-1920-race-report")
+        page.set_viewport_size(PHONE)
+        take(page, "review-390-race-report", full_page=False)
+        page.set_viewport_size(PROJECTOR)
+        page.goto(f"{server.base_url}/console/sessions/{quiz}")
 
         # Ann's staff record, from her name in the report.
         page.click("#leaderboard [data-testid=staff-link]:text('S-1')")

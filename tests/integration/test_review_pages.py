@@ -227,6 +227,17 @@ def test_the_refresher_list_offers_a_start_form_per_topic(played: Played) -> Non
     assert 'id="no-refreshers"' in strict
 
 
+def test_the_sessions_list_pages_newest_first_and_keeps_its_filters(played: Played) -> None:
+    with signed_in(played.server, "nurse") as admin:
+        first = admin.get("/console/sessions?per_page=1&lang=en").text
+        second = admin.get("/console/sessions?per_page=1&page=2&lang=en").text
+        races = admin.get("/console/sessions?mode=race").text
+    assert played.race["game_id"] in first and played.quiz["game_id"] not in first
+    assert played.quiz["game_id"] in second and "Page 2 of 2" in second
+    assert 'href="?per_page=1&amp;page=2"' in first  # the filters ride along
+    assert played.race["game_id"] in races and played.quiz["game_id"] not in races
+
+
 @pytest.mark.parametrize(
     ("path", "field"),
     [
