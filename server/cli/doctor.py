@@ -61,7 +61,7 @@ def check_port(port: int, host: str = "0.0.0.0") -> Finding:
     return Finding("OK", f"port {port} is free")
 
 
-def check_lan(addresses: list[str]) -> Finding:
+def check_lan(addresses: list[str], port: int | None = None) -> Finding:
     lan = [a for a in addresses if a != "127.0.0.1"]
     if not lan:
         return Finding(
@@ -69,7 +69,7 @@ def check_lan(addresses: list[str]) -> Finding:
             "no network address found besides this computer itself",
             "connect the laptop to the clinic Wi-Fi or LAN; phones cannot reach it now",
         )
-    shown = ", ".join(f"http://{a}:<port>/join" for a in lan[:3])
+    shown = ", ".join(f"http://{a}:{port or '<port>'}/join" for a in lan[:3])
     return Finding(
         "OK",
         f"phones on the same network can open {shown}",
@@ -195,7 +195,7 @@ def run_checks(
     return [
         check_install(),
         check_port(port),
-        check_lan(addresses()),
+        check_lan(addresses(), port),
         check_data_dir(data_dir),
         *([] if database_finding is None else [database_finding]),
         check_banks(banks_dir),

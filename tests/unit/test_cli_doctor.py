@@ -35,6 +35,7 @@ def test_no_lan_address_is_a_warning_and_a_lan_address_names_the_join_page() -> 
     found = check_lan(["192.168.1.20", "127.0.0.1"])
     assert found.level == "OK" and "http://192.168.1.20:<port>/join" in found.what
     assert "firewall" in found.advice
+    assert "http://192.168.1.20:8000/join" in check_lan(["192.168.1.20"], 8000).what
 
 
 def test_an_unwritable_data_folder_fails(tmp_path: Path) -> None:
