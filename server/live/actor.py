@@ -124,6 +124,7 @@ class GameActor:
         # Recording: inputs accepted but not yet durable, and what waits for them.
         self._seq = recorded
         self._durable_seq = recorded
+        self._told_not_saved = recorded  # answers up to here have heard "not saved yet"
         self._unrecorded: list[InputRecord] = []
         self._held: deque[tuple[int, list[_Deliverable]]] = deque()
         self._recorder: asyncio.Task[None] | None = None
@@ -351,8 +352,9 @@ class GameActor:
                 await self.archive.record_inputs(self.info.game_id, batch)
             except Exception:
                 log.exception("could not record game %s; will retry", self.info.game_id)
-                if failures == 0:
-                    self._tell_not_saved(batch)
+                # Every answer that meets the outage hears it, not only the first batch's.
+                self._tell_not_saved([r for r in batch if r.seq > self._told_not_saved])
+                self._told_not_saved = batch[-1].seq
                 await asyncio.sleep(RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)])
                 failures += 1
                 continue
