@@ -19,8 +19,8 @@ with pip's marker environment set to that target's; then every target's dependen
 closure is worked out again from the wheels' own metadata and checked against the
 folder, so a missing wheel fails the build here and not in the seminar room.
 
-Needs pip and packaging in the Python that runs it (the project's .venv has both) and
-access to the package index.
+Needs pip, build and packaging in the Python that runs it (the project's .venv with
+the test extra has them) and access to the package index.
 """
 
 from __future__ import annotations
@@ -114,11 +114,9 @@ def all_targets(systems: list[str], pythons: list[str]) -> list[Target]:
 
 
 def build_wheel(into: Path) -> Path:
-    """quizkiosk's own wheel, built from this checkout."""
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(into), str(ROOT)],
-        check=True,
-    )
+    """quizkiosk's own wheel, built from this checkout's sdist (as `python -m build`
+    does), so nothing left over from an earlier build in the tree can slip into it."""
+    subprocess.run([sys.executable, "-m", "build", "--outdir", str(into), str(ROOT)], check=True)
     return only(into.glob("quizkiosk-*.whl"), "quizkiosk wheel")
 
 
