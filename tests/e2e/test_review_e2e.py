@@ -269,7 +269,7 @@ def test_the_review_after_a_quiz_and_a_race(
         take(page, "review-1920-staff", full_page=False)
         printed(page, tmp_path, "review-staff", take)
         page.set_viewport_size(PHONE)
-        take(page, "review-390-staff", full_page=False)
+        take(page, "review-390-staff")
         page.set_viewport_size(PROJECTOR)
 
         # The heat map: the API's figures, with numbers in every coloured cell.
