@@ -228,7 +228,7 @@ README_TXT = """DMED Quiz Kiosk {version}: offline install
 Needs Python 3.11, 3.12 or 3.13 (64-bit) on Windows or Linux, x86-64. No internet.
 Copy this whole folder to the laptop, then:
 
-Windows (Command Prompt or a double click): install.bat
+Windows, in a Command Prompt in this folder: install.bat
          (PowerShell: powershell -ExecutionPolicy Bypass -File install.ps1)
     start: .venv\\Scripts\\quizkiosk serve
     check: .venv\\Scripts\\quizkiosk doctor
