@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import tomllib
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from tests.integration.conftest import RunningServer, free_port, host
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_BANKS = sorted(path.name for path in (ROOT / "question_banks").glob("*.yaml"))
 LANGUAGES = ("uz", "ru", "en")
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 # Files and folders of the repository that an install never needs.
 REPOSITORY_ONLY = {
     "package.json",
@@ -175,7 +177,7 @@ def test_the_wheel_carries_the_interface_catalogues_and_banks_under_quizkiosk(
             next(n for n in names if n.endswith(".dist-info/top_level.txt"))
         ).decode()
     assert top_level.split() == ["quizkiosk"]  # no module named `server` any more
-    assert {name.split("/")[0] for name in names} == {"quizkiosk", "quizkiosk-0.1.0.dist-info"}
+    assert {name.split("/")[0] for name in names} == {"quizkiosk", f"quizkiosk-{VERSION}.dist-info"}
     ui = "quizkiosk/kiosk_ui/"
     for template in (ROOT / "kiosk_ui" / "templates").glob("*.html"):
         assert f"{ui}templates/{template.name}" in names
@@ -425,7 +427,7 @@ def test_the_installed_package_is_quizkiosk_and_no_module_server(installed: Inst
     ).stdout.strip()
     assert Path(where).is_relative_to(installed.venv) and not Path(where).is_relative_to(ROOT)
     version = run(python, "-m", "quizkiosk", "--version", cwd=installed.elsewhere)
-    assert version.stdout.strip() == "quizkiosk 0.1.0"
+    assert version.stdout.strip() == f"quizkiosk {VERSION}"
 
 
 def test_doctor_finds_the_installed_files(installed: Installed) -> None:
