@@ -23,6 +23,7 @@ from quizkiosk.web import (
     race_pages,
     review_pages,
 )
+from quizkiosk.web.asgi import KioskApp
 from quizkiosk.web.body_limit import BodyLimitMiddleware, LimitFor
 from quizkiosk.web.csrf import CsrfMiddleware
 from quizkiosk.web.pages import STATIC_DIR, PageRenderer, catalog_json
@@ -34,7 +35,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 log = logging.getLogger("quizkiosk")
@@ -116,8 +117,6 @@ def create_app(config: ServerConfig, base_url: str | None = None) -> Starlette:
         *review_pages.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         Mount("/media", host_pages.media_app(config.banks_dir), name="media"),
-        WebSocketRoute("/ws/play", player_endpoint),
-        WebSocketRoute("/ws/host", host_endpoint),
     ]
     middleware = [
         # Outermost first: every response, refusals included, gets the headers.
@@ -125,4 +124,5 @@ def create_app(config: ServerConfig, base_url: str | None = None) -> Starlette:
         Middleware(BodyLimitMiddleware, limit_for=body_limit(config)),
         Middleware(CsrfMiddleware),
     ]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    sockets = {"/ws/play": player_endpoint, "/ws/host": host_endpoint}
+    return KioskApp(sockets=sockets, routes=routes, middleware=middleware, lifespan=lifespan)
