@@ -179,6 +179,45 @@ _V7_FENCING_EPOCH = """
 ALTER TABLE games ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
 """
 
+_V8_TOPIC_TOTALS = """
+-- Roll-ups by topic (refresher list, heat map) read per-topic totals instead of every
+-- answer. A question's topics are its bank's tags, which live in the banks, not here:
+-- the server copies them into question_topics (bank id, question id, topic; a drawn
+-- bank of several banks asks "bank:question" ids, kept under bank id '*').
+CREATE TABLE question_topics (
+    bank_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,                -- a case step as "case id/step id"
+    topic TEXT NOT NULL,
+    PRIMARY KEY (bank_id, question_id, topic)
+);
+-- Scored answers (a race: first attempts) of one participant of one session, per topic,
+-- with who they were (department, staff ID: '' for none), the session's trainer and
+-- creation time copied in, so a roll-up reads this table alone. Kept up to date in the
+-- transaction that records the answers, and by every change of a participant.
+CREATE TABLE topic_totals (
+    game_id TEXT NOT NULL REFERENCES games (id) ON DELETE CASCADE,
+    player_id TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    staff_id TEXT NOT NULL,
+    department TEXT NOT NULL,
+    trainer TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    answered INTEGER NOT NULL,
+    correct_count INTEGER NOT NULL,
+    PRIMARY KEY (game_id, player_id, topic)
+);
+-- In roll-up order, with every column a roll-up reads: read from the index alone.
+CREATE INDEX topic_totals_by_staff ON topic_totals
+    (staff_id, department, topic, created_at, trainer, answered, correct_count);
+-- Sessions whose topic totals must be (re)computed: every session already archived
+-- (the back-fill), and those of a bank whose tags changed. The server does it, one
+-- session per transaction, once it has copied the banks' tags into question_topics.
+CREATE TABLE topic_totals_stale (
+    game_id TEXT PRIMARY KEY REFERENCES games (id) ON DELETE CASCADE
+);
+INSERT INTO topic_totals_stale (game_id) SELECT id FROM games;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1_RESULTS,
     _V2_ACCOUNTS,
@@ -187,6 +226,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V5_REFRESHERS_AND_SHARING,
     _V6_ROLLUP_INDEX,
     _V7_FENCING_EPOCH,
+    _V8_TOPIC_TOTALS,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -5,9 +5,11 @@ SQLite is the embedded default; PostgreSQL (scaled out) implements the same inte
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from quizkiosk.archive.topic_totals import DepartmentTopicTotal, StaffTopicPage, TopicRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +243,39 @@ class Archive(Protocol):
     async def erase_staff(self, staff_id: str) -> int:
         """Erase a staff member's personal data (name, staff ID, department) everywhere;
         their answers stay, anonymous. Returns how many participations were erased."""
+        ...
+
+    async def staff_name(self, staff_id: str, query: TotalsFilter) -> str | None:
+        """The name the staff member gave last, in the sessions `query` allows (None:
+        none there, or erased)."""
+        ...
+
+    async def sync_topics(self, rows: Collection[TopicRow]) -> int:
+        """Copy the banks' question topics in (quizkiosk.archive.topic_totals); queue the
+        sessions whose topic totals that changes. Returns how many are queued."""
+        ...
+
+    async def recompute_stale_topics(self, limit: int) -> int:
+        """Recompute the topic totals of up to `limit` queued sessions, one per
+        transaction; returns how many it did (0: none queued)."""
+        ...
+
+    async def staff_below_threshold(
+        self,
+        query: TotalsFilter,
+        threshold: float,
+        min_answers: int,
+        limit: int,
+        offset: int,
+        by_topic: bool = False,
+    ) -> StaffTopicPage:
+        """Staff below `threshold` percent on a topic (with at least `min_answers`
+        answers on it), by department, weakest first (`by_topic`: by department and
+        topic, weakest first): one page, and how many in all."""
+        ...
+
+    async def department_topics(self, query: TotalsFilter) -> list[DepartmentTopicTotal]:
+        """Scored answers per department and topic, and how many staff IDs."""
         ...
 
     async def last_refreshers(

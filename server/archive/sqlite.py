@@ -10,13 +10,15 @@ acknowledged answer is on disk.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from quizkiosk.archive import topic_totals
 from quizkiosk.archive.migrations import check_version, migrate
 from quizkiosk.archive.records import (
     AnswerRecord,
@@ -33,6 +35,11 @@ from quizkiosk.archive.records import (
     SessionTotal,
     StandingRecord,
     TotalsFilter,
+)
+from quizkiosk.archive.topic_totals import (
+    DepartmentTopicTotal,
+    StaffTopicPage,
+    TopicRow,
 )
 from quizkiosk.archive.writer import ArchiveClosedError, GroupCommitWriter
 
@@ -185,12 +192,24 @@ class SqliteArchive:
         await self.write(_update_game(game_id, "started_at", started_at))
 
     async def record_participant(self, participant: ParticipantRecord) -> None:
-        await self.write(_statement(_UPSERT_PARTICIPANT, _participant_params(participant)))
+        params = _participant_params(participant)
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute(_UPSERT_PARTICIPANT, params)
+            _recompute_topics(conn, [params], [], [])
+
+        await self.write(work)
 
     async def record_answer(self, answer: AnswerRecord) -> None:
         # Encode here, on the caller's side: a payload that is not JSON fails its own
         # caller at once instead of reaching the writer thread.
-        await self.write(_statement(_INSERT_ANSWER, _answer_params(answer)))
+        params = _answer_params(answer)
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute(_INSERT_ANSWER, params)
+            _recompute_topics(conn, [], [params], [])
+
+        await self.write(work)
 
     async def record_inputs(self, game_id: str, inputs: list[InputRecord]) -> None:
         """Each input with its facts (participants, answers, start, end): all or nothing."""
@@ -206,6 +225,7 @@ class SqliteArchive:
             conn.executemany(_UPSERT_PARTICIPANT, participant_rows)
             conn.executemany(_INSERT_ANSWER, answer_rows)
             conn.executemany(_INSERT_ATTEMPT, attempt_rows)
+            _recompute_topics(conn, participant_rows, answer_rows, attempt_rows)
             for at in started:
                 _update_game(game_id, "started_at", at)(conn)
             for at, standings in ends:
@@ -319,7 +339,10 @@ class SqliteArchive:
                 " WHERE game_id = ? AND player_id = ?",
                 (staff_id, name, department, game_id, player_id),
             )
-            return cursor.rowcount == 1
+            if cursor.rowcount != 1:
+                return False
+            topic_totals.recompute_players(conn, game_id, [player_id])
+            return True
 
         return await self.write(work)
 
@@ -330,9 +353,58 @@ class SqliteArchive:
                 " WHERE staff_id = ?",
                 (ERASED_NAME, staff_id),
             )
+            topic_totals.forget_staff(conn, staff_id)
             return cursor.rowcount
 
         return await self.write(work)
+
+    async def staff_name(self, staff_id: str, query: TotalsFilter) -> str | None:
+        where, params = _totals_conditions(
+            TotalsFilter(
+                trainer=query.trainer,
+                staff_id=staff_id,
+                since=query.since,
+                until=query.until,
+                trainers=query.trainers,
+            )
+        )
+
+        def work(conn: sqlite3.Connection) -> str | None:
+            row = conn.execute(
+                f"SELECT p.name FROM participants p JOIN games g ON g.id = p.game_id"
+                f" WHERE {where} ORDER BY p.joined_at DESC, p.game_id LIMIT 1",
+                params,
+            ).fetchone()
+            return None if row is None else str(row[0])
+
+        return await self.read(work)
+
+    async def sync_topics(self, rows: Collection[TopicRow]) -> int:
+        return await self.write(lambda conn: topic_totals.sync_topics(conn, rows))
+
+    async def recompute_stale_topics(self, limit: int) -> int:
+        stale = await self.read(lambda conn: topic_totals.stale_games(conn, limit))
+        for game_id in stale:  # one session per transaction: live answers wait little
+            await self.write(functools.partial(topic_totals.recompute_game, game_id=game_id))
+        return len(stale)
+
+    async def staff_below_threshold(
+        self,
+        query: TotalsFilter,
+        threshold: float,
+        min_answers: int,
+        limit: int,
+        offset: int,
+        by_topic: bool = False,
+    ) -> StaffTopicPage:
+        return await self.read(
+            lambda conn: topic_totals.below_threshold(
+                conn, query, threshold, min_answers, limit, offset, by_topic
+            )
+        )
+
+    async def department_topics(self, query: TotalsFilter) -> list[DepartmentTopicTotal]:
+        return await self.read(lambda conn: topic_totals.by_department(conn, query))
 
     async def last_refreshers(
         self, staff_ids: Sequence[str], department: str | None, trainer: str
@@ -534,6 +606,22 @@ def _attempt_params(a: AttemptRecord) -> tuple[object, ...]:
         a.race_ms,
         int(a.correct),
     )
+
+
+def _recompute_topics(
+    conn: sqlite3.Connection,
+    participant_rows: Sequence[Sequence[object]],
+    answer_rows: Sequence[Sequence[object]],
+    attempt_rows: Sequence[Sequence[object]],
+) -> None:
+    """The topic totals of every participant these rows touch (each row starts with
+    game id, player id), in the transaction that wrote them."""
+    games: dict[str, set[str]] = {}
+    for rows in (participant_rows, answer_rows, attempt_rows):
+        for row in rows:
+            games.setdefault(str(row[0]), set()).add(str(row[1]))
+    for game_id, players in games.items():
+        topic_totals.recompute_players(conn, game_id, players)
 
 
 def _write_end(

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from quizkiosk.archive.records import SessionTotal
+from quizkiosk.banks.drawn import source_question
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,9 @@ def staff_history(
         key = (total.created_at, total.game_id)
         per_session[key][0] += total.answered
         per_session[key][1] += total.right
-        for topic in topics.get((total.bank_id, total.question_id), ("untagged",)):
+        # A refresher drawn from several banks keeps "bank:question" ids.
+        source = source_question(total.bank_id, total.question_id)
+        for topic in topics.get(source, ("untagged",)):
             per_topic[topic][key][0] += total.answered
             per_topic[topic][key][1] += total.right
     sessions = tuple(

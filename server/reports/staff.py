@@ -1,9 +1,15 @@
 """Following staff across sessions, by DMED topic: a staff record, the refresher list,
 and the department heat map.
 
-Pure: it takes answer totals summed by the archive (per staff member, department
-and question) and the banks (for each question's topic tags). A question's topics
-are its own tags, else its bank's. Accuracy is right ÷ answered, in percent.
+Pure: it takes answer totals summed by the archive and the banks (for each question's
+topic tags). A question's topics are its own tags, else its bank's. Accuracy is
+right ÷ answered, in percent.
+
+The staff record sums one person's totals per question (`staff_record`). The refresher
+list and the heat map read the archive's per-topic totals (quizkiosk.archive.
+topic_totals), which the archive keeps from the topics `topic_rows` gives it;
+`refresher_list` and `heat_map` compute the same figures from per-question totals and
+are what those totals are tested against.
 """
 
 from __future__ import annotations
@@ -13,7 +19,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from quizkiosk.archive.records import AnswerTotal
-from quizkiosk.banks.drawn import source_question
+from quizkiosk.archive.topic_totals import (
+    MULTI_BANK,
+    DepartmentTopicTotal,
+    StaffTopicTotal,
+    TopicRow,
+)
+from quizkiosk.banks.drawn import QUALIFIER, source_question
 from quizkiosk.banks.model import Bank
 
 REFRESHER_THRESHOLD = 70.0  # percent: below this on a topic, a refresher is due
@@ -40,6 +52,7 @@ class StaffRecord:
     accuracy: float | None
     topics: tuple[TopicScore, ...]  # weakest first
     last_seen: float | None
+    name: str | None = None  # the name they gave last; None once erased
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +87,37 @@ def topic_map(banks: Iterable[Bank]) -> dict[tuple[str, str], tuple[str, ...]]:
     return topics
 
 
+def topic_rows(banks: Iterable[Bank]) -> set[TopicRow]:
+    """What the archive keeps of the banks' topics: (bank id, question id, topic), and
+    each question again as a drawn bank of several banks asks it ("bank:question",
+    under bank id MULTI_BANK)."""
+    rows: set[TopicRow] = set()
+    for (bank_id, question_id), topics in topic_map(banks).items():
+        for topic in topics:
+            rows.add((bank_id, question_id, topic))
+            if "/" not in question_id:  # case steps are never drawn into refreshers
+                rows.add((MULTI_BANK, f"{bank_id}{QUALIFIER}{question_id}", topic))
+    return rows
+
+
+def needs_of(totals: Iterable[StaffTopicTotal]) -> list[RefresherNeed]:
+    """The archive's rows below the threshold as the refresher list shows them."""
+    return [
+        RefresherNeed(t.department, t.staff_id, t.topic, 100.0 * t.right / t.answered, t.answered)
+        for t in totals
+        if t.answered
+    ]
+
+
+def heat_cells(totals: Iterable[DepartmentTopicTotal]) -> list[HeatCell]:
+    """The archive's per-department topic totals as heat map cells."""
+    return [
+        HeatCell(t.department, t.topic, 100.0 * t.right / t.answered, t.answered, t.participants)
+        for t in totals
+        if t.answered
+    ]
+
+
 def _topics_of(
     total: AnswerTotal, topics: Mapping[tuple[str, str], tuple[str, ...]]
 ) -> tuple[str, ...]:
@@ -82,7 +126,10 @@ def _topics_of(
 
 
 def staff_record(
-    staff_id: str, totals: Iterable[AnswerTotal], topics: Mapping[tuple[str, str], tuple[str, ...]]
+    staff_id: str,
+    totals: Iterable[AnswerTotal],
+    topics: Mapping[tuple[str, str], tuple[str, ...]],
+    name: str | None = None,
 ) -> StaffRecord:
     mine = [t for t in totals if t.staff_id == staff_id]
     by_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -104,6 +151,7 @@ def staff_record(
         accuracy=100.0 * right / answered if answered else None,
         topics=tuple(scores),
         last_seen=max((t.last_seen for t in mine), default=None),
+        name=name,
     )
 
 

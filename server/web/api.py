@@ -17,10 +17,9 @@ from quizkiosk.engine.views import texts
 from quizkiosk.live.actor import GameActor
 from quizkiosk.reports.export import answer_rows, csv_text, xlsx_bytes
 from quizkiosk.reports.session import session_report
-from quizkiosk.reports.staff import heat_map, refresher_list, staff_record, topic_map
+from quizkiosk.reports.staff import heat_cells, needs_of, staff_record, topic_map
 from quizkiosk.web.api_models import (
     HEAT,
-    NEEDS,
     SESSION_REPORT,
     STAFF_RECORD,
     AnswerOut,
@@ -36,6 +35,7 @@ from quizkiosk.web.api_models import (
     ParticipantOut,
     RefresherCreated,
     RefresherDraw,
+    RefresherPage,
     SessionList,
     SessionOut,
     StandingOut,
@@ -46,10 +46,12 @@ from quizkiosk.web.i18n import choose_language
 from quizkiosk.web.pages import PageRenderer
 from quizkiosk.web.refresher_start import RefresherRefused, refresher_ask, start_refresher
 from quizkiosk.web.report_query import (
+    paging,
     refresher_options,
     session_filter,
     totals_filter,
 )
+from quizkiosk.web.review_totals import fresh_topic_totals
 from quizkiosk.web.state import AppState
 from quizkiosk.web.trainer_common import may_control, readable_results
 from starlette.requests import Request
@@ -307,9 +309,9 @@ async def staff_member(request: Request, trainer: Trainer) -> Response:
     totals, topics = await _totals(request, query)
     if not totals:
         return api_error(404, "unknown_staff", "no answers from this staff ID in your sessions")
-    return JSONResponse(
-        STAFF_RECORD.dump_python(staff_record(staff_id, totals, topics), mode="json")
-    )
+    name = await state_of(request).archive.staff_name(staff_id, query)
+    record = staff_record(staff_id, totals, topics, name=name)
+    return JSONResponse(STAFF_RECORD.dump_python(record, mode="json"))
 
 
 async def refreshers(request: Request, trainer: Trainer) -> Response:
@@ -317,11 +319,16 @@ async def refreshers(request: Request, trainer: Trainer) -> Response:
     try:
         query = totals_filter(request.query_params, trainer, None)
         threshold, least = refresher_options(request.query_params)
+        limit, offset = paging(request.query_params, 100, 1000)
     except ValueError as error:
         return api_error(422, "invalid_request", str(error))
-    totals, topics = await _totals(request, query)
-    needs = refresher_list(totals, topics, threshold=threshold, min_answers=least)
-    return JSONResponse(NEEDS.dump_python(needs, mode="json"))
+    state = state_of(request)
+    await fresh_topic_totals(state)
+    found = await state.archive.staff_below_threshold(query, threshold, least, limit, offset)
+    page = RefresherPage(
+        total=found.total, page=offset // limit + 1, per_page=limit, needs=needs_of(found.rows)
+    )
+    return JSONResponse(page.model_dump(mode="json"))
 
 
 async def department_heat_map(request: Request, trainer: Trainer) -> Response:
@@ -330,8 +337,10 @@ async def department_heat_map(request: Request, trainer: Trainer) -> Response:
         query = totals_filter(request.query_params, trainer, None)
     except ValueError as error:
         return api_error(422, "invalid_request", str(error))
-    totals, topics = await _totals(request, query)
-    return JSONResponse(HEAT.dump_python(heat_map(totals, topics), mode="json"))
+    state = state_of(request)
+    await fresh_topic_totals(state)
+    cells = heat_cells(await state.archive.department_topics(query))
+    return JSONResponse(HEAT.dump_python(cells, mode="json"))
 
 
 async def _admin_json(request: Request, trainer: Trainer) -> dict[str, Any] | Response:

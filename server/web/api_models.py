@@ -14,7 +14,6 @@ from quizkiosk.reports.staff import HeatCell, RefresherNeed, StaffRecord
 # dumps it to JSON and gives its schema, so the API and the report share one shape.
 SESSION_REPORT: TypeAdapter[SessionReport] = TypeAdapter(SessionReport)
 STAFF_RECORD: TypeAdapter[StaffRecord] = TypeAdapter(StaffRecord)
-NEEDS: TypeAdapter[list[RefresherNeed]] = TypeAdapter(list[RefresherNeed])
 HEAT: TypeAdapter[list[HeatCell]] = TypeAdapter(list[HeatCell])
 
 
@@ -142,6 +141,15 @@ class SessionList(_Model):
     sessions: list[SessionOut]
 
 
+class RefresherPage(_Model):
+    total: int = Field(description="staff-and-topic rows below the threshold, in all pages")
+    page: int
+    per_page: int
+    needs: list[RefresherNeed] = Field(
+        description="by department, weakest first within each department"
+    )
+
+
 class GameEnded(_Model):
     game_id: str
     phase: str
@@ -237,6 +245,7 @@ def openapi_document() -> dict[str, Any]:
         GameEnded,
         GameResultsOut,
         SessionList,
+        RefresherPage,
     ]
     _, schemas = models_json_schema(
         [(m, "validation") for m in models], ref_template="#/components/schemas/{model}"
@@ -248,7 +257,6 @@ def openapi_document() -> dict[str, Any]:
     extra_schemas: dict[str, Any] = {}
     for name, adapter in (
         ("StaffRecord", STAFF_RECORD),
-        ("RefresherNeeds", NEEDS),
         ("HeatMap", HEAT),
     ):
         schema = adapter.json_schema(ref_template="#/components/schemas/{model}")
@@ -440,8 +448,9 @@ def openapi_document() -> dict[str, Any]:
                 },
                 "get": {
                     "summary": "Staff below ?threshold= (default 70) on a topic, by "
-                    "department; ?from=&to=, ?min_answers= (default 3)",
-                    "responses": {"200": _response("RefresherNeeds", "the list"), **_ERRORS},
+                    "department; ?from=&to=, ?min_answers= (default 3), ?page=&per_page= "
+                    "(default 100, at most 1000)",
+                    "responses": {"200": _response("RefresherPage", "one page"), **_ERRORS},
                 },
             },
             "/api/v1/heatmap": {

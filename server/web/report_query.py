@@ -74,10 +74,16 @@ def _until(params: Mapping[str, str]) -> float | None:
     return until + DAY_SECONDS if until is not None else None  # `to` is inclusive
 
 
+def paging(params: Mapping[str, str], default: int, most: int) -> tuple[int, int]:
+    """`page` (from 1) and `per_page` → (limit, offset)."""
+    per_page = whole(params.get("per_page"), "per_page", 1, most, default)
+    page = whole(params.get("page"), "page", 1, 100_000, 1)
+    return per_page, (page - 1) * per_page
+
+
 def session_filter(params: Mapping[str, str], trainer: Trainer) -> SessionFilter:
     """`from`, `to`, `bank`, `trainer` (admins), `department`, `mode`, `page`, `per_page`."""
-    per_page = whole(params.get("per_page"), "per_page", 1, 100, 25)
-    page = whole(params.get("page"), "page", 1, 100_000, 1)
+    per_page, offset = paging(params, 25, 100)
     mode = params.get("mode") or None
     if mode is not None and mode not in MODES:
         raise BadParameter("mode", N_("expected quiz or race"))
@@ -90,7 +96,7 @@ def session_filter(params: Mapping[str, str], trainer: Trainer) -> SessionFilter
         since=day(params.get("from"), "from"),
         until=_until(params),
         limit=per_page,
-        offset=(page - 1) * per_page,
+        offset=offset,
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from quizkiosk.accounts.store import Trainer
 from quizkiosk.archive.records import AnswerTotal, TotalsFilter
+from quizkiosk.banks.drawn import bank_of_game
 from quizkiosk.reports.analysis import (
     MIN_PARTICIPANTS_FOR_CIC,
     MIN_PARTICIPANTS_FOR_DISCRIMINATION,
@@ -28,16 +29,18 @@ from quizkiosk.reports.analysis import (
 from quizkiosk.reports.history import staff_history
 from quizkiosk.reports.race import race_report
 from quizkiosk.reports.session import session_report
-from quizkiosk.reports.staff import heat_map, refresher_list, staff_record, topic_map
+from quizkiosk.reports.staff import heat_cells, needs_of, staff_record, topic_map
 from quizkiosk.web import review_views as views
 from quizkiosk.web.auth import current_trainer, state_of
 from quizkiosk.web.i18n import N_, choose_language
 from quizkiosk.web.report_query import (
     BadParameter,
+    paging,
     refresher_options,
     session_filter,
     totals_filter,
 )
+from quizkiosk.web.review_totals import fresh_topic_totals
 from quizkiosk.web.trainer_common import (
     message_page,
     readable_results,
@@ -50,6 +53,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 REFRESHER_QUESTIONS = 8  # the refresher form's default number of questions
+REFRESHER_ROWS = 200  # staff-and-topic rows per page of the refresher list
 
 
 def _gettext(request: Request) -> views.Gettext:
@@ -134,7 +138,7 @@ async def report_page(request: Request) -> Response:
     assert not isinstance(found, str)
     lang = choose_language(request)
     gettext = _gettext(request)
-    bank = state_of(request).catalog.banks.get(found.game.bank_id)
+    bank = bank_of_game(state_of(request).catalog.banks, found.game.bank_id, found.game.draw)
     report = session_report(found, bank)
     race = race_report(found, report.questions) if found.game.mode == "race" else None
     by_index = {q.index: q for q in report.questions}
@@ -181,7 +185,8 @@ async def staff_page(request: Request) -> Response:
             N_("Nobody with this staff ID answered in the sessions you can see."),
             trainer,
         )
-    record = staff_record(staff_id, totals, topics)
+    name = await state_of(request).archive.staff_name(staff_id, query)
+    record = staff_record(staff_id, totals, topics, name=name)
     history = staff_history(await state_of(request).archive.session_totals(query), topics)
     weakest = [t.topic for t in record.topics]
     return _page(
@@ -205,15 +210,24 @@ async def refreshers_page(request: Request) -> Response:
     try:
         query = totals_filter(request.query_params, trainer, None)
         threshold, least = refresher_options(request.query_params)
+        limit, offset = paging(request.query_params, REFRESHER_ROWS, REFRESHER_ROWS)
     except BadParameter as error:
         return _bad_parameter(request, trainer, error)
-    totals, topics = await _totals(request, query)
-    needs = refresher_list(totals, topics, threshold=threshold, min_answers=least)
+    state = state_of(request)
+    await fresh_topic_totals(state)
+    found = await state.archive.staff_below_threshold(
+        query, threshold, least, limit, offset, by_topic=True
+    )
+    kept = {k: v for k, v in request.query_params.items() if k not in ("page", "lang") and v}
     return _page(
         request,
         "trainer_review_refreshers.html",
         trainer,
-        groups=views.refresher_groups(needs),
+        groups=views.refresher_groups(needs_of(found.rows)),
+        total=found.total,
+        page=offset // limit + 1,
+        pages=max(1, -(-found.total // limit)),
+        kept=kept,
         threshold=threshold,
         least=least,
         count=REFRESHER_QUESTIONS,
@@ -229,12 +243,13 @@ async def heatmap_page(request: Request) -> Response:
         query = totals_filter(request.query_params, trainer, None)
     except BadParameter as error:
         return _bad_parameter(request, trainer, error)
-    totals, topics = await _totals(request, query)
+    state = state_of(request)
+    await fresh_topic_totals(state)
     return _page(
         request,
         "trainer_review_heatmap.html",
         trainer,
-        grid=views.heat_grid(heat_map(totals, topics)),
+        grid=views.heat_grid(heat_cells(await state.archive.department_topics(query))),
         params=request.query_params,
     )
 

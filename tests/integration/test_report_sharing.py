@@ -92,7 +92,7 @@ def sees(server: RunningServer, game_id: str, token: str | None) -> dict[str, ob
             if name == "sessions":
                 seen[name] = any(s["game_id"] == game_id for s in body["sessions"])
             elif name == "refreshers":
-                seen[name] = any(n["staff_id"] == STAFF for n in body)
+                seen[name] = any(n["staff_id"] == STAFF for n in body["needs"])
             else:
                 seen[name] = any(c["department"] == DEPARTMENT for c in body)
     return seen

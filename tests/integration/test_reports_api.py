@@ -151,13 +151,19 @@ def test_staff_records_refreshers_and_the_heat_map_follow_staff_across_sessions(
         asyncio.run(play(wrong))
     with server.api() as admin:
         record = admin.get("/api/v1/staff/S-77").json()
-        needs = admin.get("/api/v1/refreshers").json()
+        needs_page = admin.get("/api/v1/refreshers").json()
+        needs = needs_page["needs"]
+        second = admin.get("/api/v1/refreshers", params={"per_page": 1, "page": 2}).json()
+        assert admin.get("/api/v1/refreshers", params={"per_page": "0"}).status_code == 422
         cells = admin.get("/api/v1/heatmap").json()
         assert admin.get("/api/v1/staff/nobody").status_code == 404
         assert admin.get("/api/v1/refreshers", params={"threshold": "0"}).status_code == 422
     assert record["answered"] == 4 and record["right"] == 1 and record["accuracy"] == 25.0
     assert record["departments"] == ["ENT"]
     assert any(n["staff_id"] == "S-77" and n["department"] == "ENT" for n in needs)
+    assert needs_page["total"] == len(needs) and needs_page["per_page"] == 100
+    assert second["page"] == 2 and second["needs"] == needs[1:2]
+    assert record["name"]  # the name the staff member gave
     assert any(c["department"] == "ENT" and c["participants"] == 1 for c in cells)
     with server.api(server.trainer_token) as other:  # not their sessions
         assert other.get("/api/v1/staff/S-77").status_code == 404
@@ -189,9 +195,14 @@ def test_an_admin_merges_a_participant_into_a_staff_record_and_erases_personal_d
         assert admin.get("/api/v1/staff/G-5").json()["answered"] == 1
         assert admin.post(path, json={"staff_id": ""}).status_code == 422
         assert admin.post(path, json={"staff_id": "G-5"}).json() == {"updated": True}
-        assert admin.get("/api/v1/staff/G-5").json()["answered"] == 2  # merged
+        merged = admin.get("/api/v1/staff/G-5").json()
+        assert merged["answered"] == 2 and merged["name"] == "Gulnora"
+        in_heat_map = admin.get("/api/v1/heatmap").json()
         assert admin.post("/api/v1/staff/G-5/erase", json={}).json() == {"erased": 2}
         assert admin.get("/api/v1/staff/G-5").status_code == 404
+        # Erased: in no roll-up by department any more (no staff ID, no department).
+        assert any(c["department"] == "Therapy" for c in in_heat_map)
+        assert not any(c["department"] == "Therapy" for c in admin.get("/api/v1/heatmap").json())
         report = admin.get(f"/api/v1/games/{loose_game}/report").json()
     # Her answer still counts, anonymously.
     assert report["participants"][0]["name"] == "—"
