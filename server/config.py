@@ -18,6 +18,7 @@ WS_MAX_BYTES = 64 * 1024  # hard cap per frame; 16 KiB..64 KiB gets a polite err
 
 TRUSTED_PROXIES_ENV = "QUIZKIOSK_TRUSTED_PROXIES"
 DATABASE_ENV = "QUIZKIOSK_DATABASE"
+REDIS_ENV = "QUIZKIOSK_REDIS"
 
 
 def default_data_dir(
@@ -80,6 +81,13 @@ class ServerConfig:
     # Where results and accounts live, as a URL (quizkiosk.store); None: the SQLite file
     # in the data directory.
     database_url: str | None = None
+    # Scaled out: the Redis that several workers share (redis://host:6379/0); None and
+    # no $QUIZKIOSK_REDIS: one process, nothing shared (the embedded default).
+    redis_url: str | None = None
+
+    @property
+    def redis(self) -> str | None:
+        return self.redis_url or os.environ.get(REDIS_ENV) or None
 
     @property
     def database_path(self) -> Path:

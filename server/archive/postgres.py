@@ -160,7 +160,9 @@ class PostgresArchive(SqliteArchive):
 
     # -- recorded inputs -------------------------------------------------------------------
 
-    async def record_inputs(self, game_id: str, inputs: list[InputRecord]) -> None:
+    async def record_inputs(
+        self, game_id: str, inputs: list[InputRecord], epoch: int | None = None
+    ) -> None:
         """As SqliteArchive.record_inputs, and safe to repeat after a lost COMMIT reply.
 
         Over a network, COMMIT can succeed while its answer is lost: the batch failed
@@ -169,13 +171,13 @@ class PostgresArchive(SqliteArchive):
         command under the same number is an error, never overwritten.
         """
         try:
-            await super().record_inputs(game_id, inputs)
+            await super().record_inputs(game_id, inputs, epoch)
         except psycopg.errors.UniqueViolation as error:
             if error.diag.constraint_name != "game_inputs_pkey":
                 raise
             remaining = await self._not_yet_recorded(game_id, inputs)
             if remaining:
-                await super().record_inputs(game_id, remaining)
+                await super().record_inputs(game_id, remaining, epoch)
 
     async def _not_yet_recorded(self, game_id: str, inputs: list[InputRecord]) -> list[InputRecord]:
         seqs = [i.seq for i in inputs]

@@ -184,6 +184,11 @@ class TotalsFilter:
     department: str | None = None  # only answers of participants from this department
 
 
+class Fenced(RuntimeError):
+    """A newer owner of the game (a higher fencing epoch) has taken it over: this
+    writer no longer owns it, and nothing of its batch was recorded."""
+
+
 class Archive(Protocol):
     """Durable results.  Every method returns only after the data is committed."""
 
@@ -205,8 +210,24 @@ class Archive(Protocol):
         self, game_id: str, ended_at: float, standings: list[StandingRecord]
     ) -> None: ...
 
-    async def record_inputs(self, game_id: str, inputs: list[InputRecord]) -> None:
-        """Append inputs (in seq order) with their facts, in one transaction."""
+    async def record_inputs(
+        self, game_id: str, inputs: list[InputRecord], epoch: int | None = None
+    ) -> None:
+        """Append inputs (in seq order) with their facts, in one transaction.
+
+        `epoch`: the writer's fencing token (scale-out). The transaction first checks,
+        under a lock on the game's row, that the game's epoch is still this one; if a
+        newer owner has raised it, nothing is written and `Fenced` is raised. None (the
+        embedded default, one process): no check."""
+        ...
+
+    async def fence(self, game_id: str, epoch: int) -> int:
+        """A new owner's first write: raise the game's epoch to `epoch` (never lower it);
+        returns the game's epoch afterwards (above `epoch` if a newer owner fenced first)."""
+        ...
+
+    async def game_epoch(self, game_id: str) -> int:
+        """The newest fencing epoch recorded for the game (0: never owned in scale-out)."""
         ...
 
     async def unfinished_games(self) -> list[SavedGame]:

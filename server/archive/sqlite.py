@@ -24,6 +24,7 @@ from quizkiosk.archive.records import (
     AnswerRecord,
     AnswerTotal,
     AttemptRecord,
+    Fenced,
     GameRecord,
     GameResults,
     InputRecord,
@@ -211,9 +212,14 @@ class SqliteArchive:
 
         await self.write(work)
 
-    async def record_inputs(self, game_id: str, inputs: list[InputRecord]) -> None:
-        """Each input with its facts (participants, answers, start, end): all or nothing."""
-        input_rows = [(game_id, i.seq, i.at, _to_json(i.command)) for i in inputs]
+    async def record_inputs(
+        self, game_id: str, inputs: list[InputRecord], epoch: int | None = None
+    ) -> None:
+        """Each input with its facts (participants, answers, start, end): all or nothing.
+
+        With an `epoch`, the same transaction first checks (and locks) the game's row:
+        an owner whose epoch is no longer the game's is refused with `Fenced`."""
+        input_rows = [(game_id, i.seq, i.at, _to_json(i.command), epoch or 0) for i in inputs]
         participant_rows = [_participant_params(p) for i in inputs for p in i.participants]
         answer_rows = [_answer_params(a) for i in inputs for a in i.answers]
         attempt_rows = [_attempt_params(a) for i in inputs for a in i.attempts]
@@ -221,6 +227,8 @@ class SqliteArchive:
         ends = [(i.ended_at, i.standings) for i in inputs if i.ended_at is not None]
 
         def work(conn: sqlite3.Connection) -> None:
+            if epoch is not None:
+                _check_epoch(conn, game_id, epoch)
             conn.executemany(_INSERT_INPUT, input_rows)
             conn.executemany(_UPSERT_PARTICIPANT, participant_rows)
             conn.executemany(_INSERT_ANSWER, answer_rows)
@@ -232,6 +240,23 @@ class SqliteArchive:
                 _write_end(conn, game_id, at, standings)
 
         await self.write(work)
+
+    async def fence(self, game_id: str, epoch: int) -> int:
+        def work(conn: sqlite3.Connection) -> int:
+            conn.execute(_RAISE_EPOCH, (epoch, game_id, epoch))
+            row = conn.execute("SELECT epoch FROM games WHERE id = ?", (game_id,)).fetchone()
+            if row is None:
+                raise UnknownGameError(f"no game {game_id!r} to fence")
+            return int(row[0])
+
+        return await self.write(work)
+
+    async def game_epoch(self, game_id: str) -> int:
+        def work(conn: sqlite3.Connection) -> int:
+            row = conn.execute("SELECT epoch FROM games WHERE id = ?", (game_id,)).fetchone()
+            return 0 if row is None else int(row[0])
+
+        return await self.read(work)
 
     async def list_sessions(self, query: SessionFilter) -> SessionPage:
         where, params = _session_conditions(query)
@@ -495,7 +520,22 @@ INSERT INTO games (id, pin, bank_id, mode, settings, trainer, created_at, questi
                    seed, bank_hash, draw)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
-_INSERT_INPUT = "INSERT INTO game_inputs (game_id, seq, at, command) VALUES (?, ?, ?, ?)"
+_INSERT_INPUT = "INSERT INTO game_inputs (game_id, seq, at, command, epoch) VALUES (?, ?, ?, ?, ?)"
+# Raises, never lowers: a late fence of an older owner changes nothing.
+_RAISE_EPOCH = "UPDATE games SET epoch = ? WHERE id = ? AND epoch < ?"
+# A no-op update that takes the game row's lock (PostgreSQL) and matches only while the
+# epoch is still the writer's; SQLite's write lock already orders every writer.
+_LOCK_AT_EPOCH = "UPDATE games SET epoch = epoch WHERE id = ? AND epoch = ?"
+
+
+def _check_epoch(conn: sqlite3.Connection, game_id: str, epoch: int) -> None:
+    if conn.execute(_LOCK_AT_EPOCH, (game_id, epoch)).rowcount == 0:
+        row = conn.execute("SELECT epoch FROM games WHERE id = ?", (game_id,)).fetchone()
+        if row is None:
+            raise UnknownGameError(f"no game {game_id!r}")
+        raise Fenced(f"game {game_id!r} is at epoch {row[0]}, this writer at {epoch}")
+
+
 # A player who rejoins may have fixed their name; the first join time stays.
 _UPSERT_PARTICIPANT = """
 INSERT INTO participants (game_id, player_id, name, staff_id, department, joined_at)
@@ -542,12 +582,17 @@ FROM games g
 """
 
 
+_FROM_BANK = (
+    "(g.bank_id = ? OR g.bank_id LIKE ? ESCAPE '\\' OR g.bank_id LIKE ? ESCAPE '\\'"
+    " OR g.bank_id LIKE ? ESCAPE '\\')"
+)
+
+
 def _session_conditions(query: SessionFilter) -> tuple[str, tuple[object, ...]]:
     conditions: list[str] = []
     params: list[object] = []
     for column, value in (
         ("g.trainer = ?", query.trainer),
-        ("g.bank_id = ?", query.bank_id),
         ("g.mode = ?", query.mode),
         ("g.created_at >= ?", query.since),
         ("g.created_at < ?", query.until),
@@ -555,6 +600,11 @@ def _session_conditions(query: SessionFilter) -> tuple[str, tuple[object, ...]]:
         if value is not None:
             conditions.append(column)
             params.append(value)
+    if query.bank_id is not None:
+        # A refresher drawn from several banks has their ids joined with "+" (sorted).
+        conditions.append(_FROM_BANK)
+        escaped = "".join("\\" + c if c in "\\%_" else c for c in query.bank_id)
+        params.extend((query.bank_id, f"{escaped}+%", f"%+{escaped}", f"%+{escaped}+%"))
     if query.department is not None:
         conditions.append(
             "EXISTS (SELECT 1 FROM participants p WHERE p.game_id = g.id AND p.department = ?)"

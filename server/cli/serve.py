@@ -43,6 +43,14 @@ def register(commands: Any) -> None:
     )
     add_database_option(serve)
     serve.add_argument(
+        "--redis",
+        default=None,
+        metavar="URL",
+        help="run as one of several workers sharing games through Redis "
+        "(redis://HOST:6379/0; with --database postgresql://...; default: $QUIZKIOSK_REDIS, "
+        "else none: one process, nothing shared)",
+    )
+    serve.add_argument(
         "--banks",
         type=Path,
         default=None,
@@ -215,6 +223,7 @@ def run_serve(args: argparse.Namespace) -> int:
         join_timeout_seconds=args.join_timeout,
         max_sockets_per_address=args.max_sockets_per_address,
         database_url=args.database,
+        redis_url=args.redis,
     )
     config.data_dir.mkdir(parents=True, exist_ok=True)
     urls = player_urls(config.host, config.port)

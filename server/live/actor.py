@@ -26,6 +26,7 @@ from quizkiosk.archive.records import (
     AnswerRecord,
     Archive,
     AttemptRecord,
+    Fenced,
     InputRecord,
     ParticipantRecord,
     StandingRecord,
@@ -63,6 +64,10 @@ T = TypeVar("T")
 
 class GameStopped(RuntimeError):
     """The game's actor has stopped (the game ended long ago, or the server is stopping)."""
+
+
+class GameMoved(GameStopped):
+    """Scaled out: another worker runs the game now; reconnect (and resume) there."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +112,16 @@ class GameActor:
         *,
         recorded: int = 0,
         on_ended: Callable[[GameActor], None] | None = None,
+        epoch: int | None = None,
+        on_fenced: Callable[[GameActor], None] | None = None,
+        timers: bool = True,
     ) -> None:
         """`recorded`: how many inputs of this game are already in the archive (a rebuilt
-        game continues their numbering)."""
+        game continues their numbering). Scaled out: `epoch` is this owner's fencing
+        token, written with every input; `on_fenced` is told when the archive refused
+        a batch because a newer owner took the game over; `timers` False leaves the
+        game's clock stopped until `start_timers` (a takeover applies the forwarded
+        commands that arrived before a deadline first)."""
         self.info = info
         self.game = game
         self.archive = archive
@@ -130,12 +142,19 @@ class GameActor:
         self._recorder: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
         self._idle.set()
+        self.epoch = epoch
+        self._on_fenced = on_fenced
+        self._durable_waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self._timers_on = timers
+        self.abandoned = False
         self._reschedule_timer()
 
     # ---- the mailbox -------------------------------------------------------------
 
     async def _call(self, work: Callable[[], T]) -> T:
         """Run `work` inside the actor, after everything posted before it."""
+        if self.abandoned:
+            raise GameMoved("this game is now run by another worker")
         if self._task.done():
             raise GameStopped("this game is no longer running")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
@@ -162,13 +181,62 @@ class GameActor:
         """
         await self._call(lambda: self._step(command, at))
 
-    async def join(self, command: Command, player_id: str, token: str, conn: Connection) -> None:
-        """A new player (a JoinGame command) on `conn`; welcomed once the join is durable."""
+    async def act_durably(
+        self, command: Command, at: float | None = None, request_id: str | None = None
+    ) -> None:
+        """As `act`, and return only once the command's input is durable (a forwarded
+        command is answered then). `request_id` is recorded with the input, so a
+        redelivery after a takeover is recognised (see `request_ids`)."""
+
+        def work() -> int:
+            self._step(command, at, request_id=request_id)
+            return self._seq
+
+        await self.until_durable(await self._call(work))
+
+    async def until_durable(self, seq: int) -> None:
+        """Wait until every input up to `seq` is durable; raises Fenced if it never will
+        be here (a newer owner took the game over)."""
+        if self._durable_seq >= seq:
+            return
+        if self.abandoned:
+            raise Fenced(f"game {self.info.game_id} is no longer run here")
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._durable_waiters.append((seq, future))
+        await future
+
+    def start_timers(self) -> None:
+        """Start the game's clock (after a takeover's pending commands are applied)."""
+
+        def work() -> None:
+            self._timers_on = True
+            self._reschedule_timer()
+
+        self._inbox.put_nowait((work, asyncio.get_running_loop().create_future()))
+
+    async def run_inside(self, work: Callable[[], T]) -> T:
+        """Run `work` in the actor's turn (the scaled-out wiring's own steps)."""
+        return await self._call(work)
+
+    async def join(
+        self,
+        command: Command,
+        player_id: str,
+        token: str,
+        conn: Connection,
+        request_id: str | None = None,
+    ) -> int:
+        """A new player (a JoinGame command) on `conn`; welcomed once the join is durable.
+        Returns the input's number (see `until_durable`)."""
 
         def welcome() -> list[_Deliverable]:
             return [_Attach(player_id, conn), *self._welcome(player_id, token, resumed=False)]
 
-        await self._call(lambda: self._step(command, lead=welcome))
+        def work() -> int:
+            self._step(command, lead=welcome, request_id=request_id)
+            return self._seq
+
+        return await self._call(work)
 
     async def resume(self, player_id: str, token: str, conn: Connection) -> None:
         def welcome() -> list[_Deliverable]:
@@ -208,6 +276,7 @@ class GameActor:
         command: Command,
         at: float | None = None,
         lead: Callable[[], list[_Deliverable]] | None = None,
+        request_id: str | None = None,
     ) -> Outcome:
         """Apply `command`; record it if it changed the game; hold its messages until durable.
 
@@ -218,7 +287,8 @@ class GameActor:
         outcome = self.game.handle(command, now)  # raises CommandRefused, changing nothing
         if outcome.changed:
             self._seq += 1
-            self._unrecorded.append(self._input_record(self._seq, now, command, outcome))
+            record = self._input_record(self._seq, now, command, outcome, request_id)
+            self._unrecorded.append(record)
             self._start_recorder()
         first = lead() if lead is not None else []
         self._hold(first + [o for o in outcome.outputs if isinstance(o, Send | Disconnect)])
@@ -252,6 +322,14 @@ class GameActor:
         return sends
 
     @property
+    def game_id(self) -> str:
+        return self.info.game_id
+
+    @property
+    def pin(self) -> str:
+        return self.info.pin
+
+    @property
     def phase(self) -> str:
         return self.game.phase_name
 
@@ -269,7 +347,14 @@ class GameActor:
 
     # ---- recording, then delivery ------------------------------------------------------
 
-    def _input_record(self, seq: int, at: float, command: Command, outcome: Outcome) -> InputRecord:
+    def _input_record(
+        self,
+        seq: int,
+        at: float,
+        command: Command,
+        outcome: Outcome,
+        request_id: str | None = None,
+    ) -> InputRecord:
         game_id = self.info.game_id
         participants: list[ParticipantRecord] = []
         answers: list[AnswerRecord] = []
@@ -327,10 +412,14 @@ class GameActor:
                     StandingRecord(s.player_id, s.rank, s.score, s.correct_count)
                     for s in fact.standings
                 )
+        stored = to_record(command)
+        if request_id is not None:
+            # Replay ignores keys it does not know; a takeover reads these back.
+            stored["request"] = request_id
         return InputRecord(
             seq=seq,
             at=at,
-            command=to_record(command),
+            command=stored,
             participants=tuple(participants),
             answers=tuple(answers),
             attempts=tuple(attempts),
@@ -349,7 +438,17 @@ class GameActor:
         while self._unrecorded:
             batch = list(self._unrecorded)
             try:
-                await self.archive.record_inputs(self.info.game_id, batch)
+                if self.epoch is None:
+                    await self.archive.record_inputs(self.info.game_id, batch)
+                else:
+                    await self.archive.record_inputs(self.info.game_id, batch, epoch=self.epoch)
+            except Fenced:
+                # A newer owner runs the game: nothing held here may ever be sent.
+                log.warning("game %s: fenced out by a newer owner", self.info.game_id)
+                self._fail_waiters()
+                if self._on_fenced is not None:
+                    self._on_fenced(self)
+                return
             except Exception:
                 log.exception("could not record game %s; will retry", self.info.game_id)
                 # Every answer that meets the outage hears it, not only the first batch's.
@@ -362,7 +461,24 @@ class GameActor:
             del self._unrecorded[: len(batch)]
             self._durable_seq = batch[-1].seq
             self._release()
+            self._wake_waiters()
         self._idle.set()
+
+    def _wake_waiters(self) -> None:
+        waiting = []
+        for seq, future in self._durable_waiters:
+            if seq <= self._durable_seq:
+                if not future.done():
+                    future.set_result(None)
+            else:
+                waiting.append((seq, future))
+        self._durable_waiters = waiting
+
+    def _fail_waiters(self) -> None:
+        for _, future in self._durable_waiters:
+            if not future.done():
+                future.set_exception(Fenced(f"game {self.info.game_id} was taken over"))
+        self._durable_waiters = []
 
     def _tell_not_saved(self, batch: list[InputRecord]) -> None:
         # Never a false ack: the acks wait; the players hear at once that it is not saved yet.
@@ -403,6 +519,8 @@ class GameActor:
     # ---- the clock ------------------------------------------------------------------
 
     def _reschedule_timer(self) -> None:
+        if not self._timers_on:
+            return
         deadline = self.game.next_deadline
         if deadline == self._timer_deadline:
             return
@@ -445,10 +563,33 @@ class GameActor:
         if self._timer is not None:
             self._timer.cancel()
 
+    async def abandon(self, code: int, reason: str) -> None:
+        """Stop at once, without recording or sending anything held (this worker lost
+        the game to another): local sockets are closed with `code` and come back
+        through whichever worker now runs it."""
+        self.abandoned = True
+        self._unrecorded.clear()
+        self._held.clear()
+        self._fail_waiters()
+        if self._recorder is not None:
+            self._recorder.cancel()
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timers_on = False
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        while not self._inbox.empty():  # callers waiting on the mailbox hear why
+            _, future = self._inbox.get_nowait()
+            if not future.done():
+                future.set_exception(GameMoved("this game is now run by another worker"))
+        await self.hub.close_all(code, reason)
+        self._idle.set()
+
 
 def _log_failure(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("a game timer failed", exc_info=task.exception())
 
 
-__all__ = ["GameActor", "GameInfo", "GameStopped"]
+__all__ = ["GameActor", "GameInfo", "GameMoved", "GameStopped"]

@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, ClassVar
 
 from quizkiosk.protocol import (
     CLOSE_ENDED,
@@ -64,6 +64,10 @@ class Connection:
         "close_code",
         "closed",
     )
+
+    # True for a socket held by another worker (scaled out): broadcasts reach it
+    # through the relay, not through `send`.
+    relayed: ClassVar[bool] = False
 
     def __init__(
         self, send_text: SendText, close: Close, queue_limit: int = SEND_QUEUE_LIMIT

@@ -12,6 +12,7 @@ early (which made a join wave of N players N broadcasts to everyone, O(N²) fram
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from quizkiosk.live.clock import Clock, Timer
@@ -35,12 +36,17 @@ class _Coalesced:
     timer: Timer | None = None
 
 
+# Scaled out: every broadcast frame, once, for the other workers' sockets (the relay).
+Tap = Callable[[Audience, str], None]
+
+
 class Hub:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self.players: dict[str, Connection] = {}
         self.hosts: set[Connection] = set()
         self._coalesced: dict[tuple[Audience, str], _Coalesced] = {}
+        self.tap: Tap | None = None
 
     # ---- who is here ---------------------------------------------------------------
 
@@ -96,12 +102,18 @@ class Hub:
         if isinstance(to, OnePlayer):
             self.send_to_player(to.player_id, frame)
             return
+        if self.tap is not None:
+            # Once for every other worker; the sockets they hold are relayed stand-ins
+            # here, which take only frames meant for them alone.
+            self.tap(to, frame)
         if isinstance(to, Everyone | Players):
             for connection in self.players.values():
-                connection.send(frame)
+                if not connection.relayed:
+                    connection.send(frame)
         if isinstance(to, Everyone | Hosts):
             for connection in self.hosts:
-                connection.send(frame)
+                if not connection.relayed:
+                    connection.send(frame)
 
     # ---- running counts --------------------------------------------------------------
 

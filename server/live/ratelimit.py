@@ -10,6 +10,7 @@ import contextlib
 import time
 from collections import deque
 from collections.abc import Sequence
+from typing import Protocol
 
 
 class TokenBucket:
@@ -134,3 +135,30 @@ class Attempt:
         for window, key, stamp in self._stamps:
             window.remove(key, stamp)
         self._stamps = []
+
+
+class FailureCounter(Protocol):
+    """Wrong guesses per key: this process's `FailureWindow`, or one shared by every
+    worker in Redis (`quizkiosk.scale.limits.SharedFailures`)."""
+
+    async def blocked(self, key: str) -> bool: ...
+
+    async def retry_after(self, key: str) -> int: ...
+
+    async def fail(self, key: str) -> None: ...
+
+
+class LocalFailures:
+    """A `FailureWindow` behind the awaitable interface the shared one has."""
+
+    def __init__(self, window: FailureWindow) -> None:
+        self.window = window
+
+    async def blocked(self, key: str) -> bool:
+        return self.window.blocked(key)
+
+    async def retry_after(self, key: str) -> int:
+        return self.window.retry_after(key)
+
+    async def fail(self, key: str) -> None:
+        self.window.fail(key)

@@ -16,6 +16,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from quizkiosk.archive.records import Archive, GameRecord, SavedGame
@@ -28,6 +29,10 @@ from quizkiosk.engine.modes import build_game, played_ids, settings_for
 from quizkiosk.engine.views import texts
 from quizkiosk.live.actor import GameActor, GameInfo
 from quizkiosk.live.clock import Clock
+from quizkiosk.live.edge import GameHandle
+
+if TYPE_CHECKING:
+    from quizkiosk.live.cluster import Cluster
 
 log = logging.getLogger(__name__)
 ENDED_PIN_MEMORY = 500  # how many ended PINs we still recognise as "ended"
@@ -56,6 +61,8 @@ class GameRegistry:
         self._ended_pins: dict[str, str] = {}
         self._tokens: dict[str, tuple[str, str]] = {}  # token digest -> (game id, player id)
         self._drops: set[asyncio.Task[None]] = set()
+        # Scaled out (`--redis`): PINs, tokens and ownership are shared by every worker.
+        self.cluster: Cluster | None = None
 
     # ---- creating and rebuilding games -------------------------------------------------
 
@@ -83,9 +90,11 @@ class GameRegistry:
         its `draw` (the picks and why), from which a restart rebuilds the same bank."""
         seed = secrets.randbits(32)
         game = build_game(mode, bank, settings, seed)
+        game_id = secrets.token_urlsafe(9)
+        cluster = self.cluster
         record = GameRecord(
-            game_id=secrets.token_urlsafe(9),
-            pin=self._new_pin(),
+            game_id=game_id,
+            pin=self._new_pin() if cluster is None else await cluster.claim_pin(game_id),
             bank_id=bank.id,
             mode=mode,
             settings=settings.model_dump(),
@@ -96,10 +105,19 @@ class GameRegistry:
             bank_hash=bank.content_hash(),
             draw=draw,
         )
+        if cluster is None:
+            await self.archive.record_game(record)
+            return self._run(record, bank, game, recorded=0)
+        lease = await cluster.acquire_new(game_id)
         await self.archive.record_game(record)
-        return self._run(record, bank, game, recorded=0)
+        await self.archive.fence(game_id, lease.epoch)
+        actor = self._run(record, bank, game, recorded=0, **cluster.actor_options(lease))
+        await cluster.own(actor, lease, applied=set())
+        return actor
 
-    def _run(self, record: GameRecord, bank: Bank, game: Game, recorded: int) -> GameActor:
+    def _run(
+        self, record: GameRecord, bank: Bank, game: Game, recorded: int, **actor_options: Any
+    ) -> GameActor:
         info = GameInfo(
             game_id=record.game_id,
             pin=record.pin,
@@ -111,7 +129,13 @@ class GameRegistry:
             mode=record.mode,
         )
         actor = GameActor(
-            info, game, self.archive, self.clock, recorded=recorded, on_ended=self._game_ended
+            info,
+            game,
+            self.archive,
+            self.clock,
+            recorded=recorded,
+            on_ended=self._game_ended,
+            **actor_options,
         )
         self.games[info.game_id] = actor
         self._by_pin[info.pin] = actor
@@ -125,6 +149,10 @@ class GameRegistry:
     async def recover(self, catalog: BankCatalog) -> list[str]:
         """Rebuild every game that had not ended; returns a line per game not rebuilt."""
         problems: list[str] = []
+        if self.cluster is not None:
+            # Scaled out, a game is rebuilt by whichever worker takes its lease.
+            await self.cluster.adopt_unfinished()
+            return problems
         # A PIN of a game that ended before the restart still says "ended", not "unknown".
         for pin, game_id in reversed(await self.archive.recently_ended(ENDED_PIN_MEMORY)):
             self._ended_pins[pin] = game_id
@@ -141,7 +169,28 @@ class GameRegistry:
                 await actor.act(HostAction("end"))
         return problems
 
-    def _rebuild(self, saved: SavedGame, catalog: BankCatalog) -> GameActor:
+    def rebuild_owned(
+        self, saved: SavedGame, catalog: BankCatalog, **actor_options: Any
+    ) -> GameActor | None:
+        """Rebuild a game this worker has just taken over (None: it cannot be)."""
+        try:
+            return self._rebuild(saved, catalog, **actor_options)
+        except _CannotRebuild as error:
+            log.error("game %s (PIN %s) not rebuilt: %s", saved.game.game_id, saved.game.pin, error)
+            return None
+
+    def forget(self, game_id: str) -> GameActor | None:
+        """Drop a game this worker no longer runs (another worker took it over)."""
+        actor = self.games.pop(game_id, None)
+        if actor is None:
+            return None
+        if self._by_pin.get(actor.info.pin) is actor:
+            del self._by_pin[actor.info.pin]
+        for digest in list(actor.game.player_token_hashes().values()):
+            self._tokens.pop(digest, None)
+        return actor
+
+    def _rebuild(self, saved: SavedGame, catalog: BankCatalog, **actor_options: Any) -> GameActor:
         record = saved.game
         bank = self._bank_of(record, catalog)
         if record.seed is None or bank.content_hash() != record.bank_hash:
@@ -159,7 +208,7 @@ class GameRegistry:
         game.forget_connections()
         recorded = saved.inputs[-1][0] if saved.inputs else 0
         log.info("rebuilt game %s from %d inputs", record.game_id, len(saved.inputs))
-        return self._run(record, bank, game, recorded)
+        return self._run(record, bank, game, recorded, **actor_options)
 
     @staticmethod
     def _bank_of(record: GameRecord, catalog: BankCatalog) -> Bank:
@@ -181,6 +230,10 @@ class GameRegistry:
         self._ended_pins[actor.info.pin] = actor.info.game_id
         while len(self._ended_pins) > ENDED_PIN_MEMORY:
             self._ended_pins.pop(next(iter(self._ended_pins)))
+        if self.cluster is not None:
+            self.cluster.spawn(
+                self.cluster.ended(actor, self.keep_ended_seconds), f"ended-{actor.info.game_id}"
+            )
         # Ended games stay resumable for a while, then their memory is given back.
         self.clock.call_at(self.clock.now() + self.keep_ended_seconds, self._dropper(actor))
 
@@ -199,6 +252,8 @@ class GameRegistry:
         for digest in list(actor.game.player_token_hashes().values()):
             self._tokens.pop(digest, None)
         await actor.stop()
+        if self.cluster is not None:
+            await self.cluster.dropped(actor.info.game_id)
 
     # ---- finding games and players ---------------------------------------------------------
 
@@ -245,9 +300,65 @@ class GameRegistry:
     def live_games(self) -> list[GameActor]:
         return list(self.games.values())
 
+    # ---- finding games on any worker (the sockets' way in) ---------------------------------
+    # Embedded, these are the lookups above; scaled out, a game another worker runs is
+    # found in Redis and handed back as a RemoteGame.
+
+    async def find_by_pin(self, pin: str) -> GameHandle | None:
+        local = self.by_pin(pin)
+        if local is not None or self.cluster is None:
+            return local
+        game_id = await self.cluster.pins.game_for(pin)
+        if game_id is None:
+            return None
+        return self.games.get(game_id) or self.cluster.remote(game_id, pin)
+
+    async def pin_ended(self, pin: str) -> bool:
+        if self.pin_has_ended(pin) or self.cluster is None:
+            return self.pin_has_ended(pin)
+        return await self.cluster.pins.has_ended(pin)
+
+    async def find_token(self, token: str) -> tuple[GameHandle, str] | None:
+        local = self.player_for_token(token)
+        if local is not None or self.cluster is None:
+            return local
+        found = await self.cluster.tokens.find(token_digest(token))
+        if found is None:
+            return None
+        game_id, player_id = found
+        actor = self.games.get(game_id)
+        if actor is not None:
+            return None if actor.game.was_kicked(player_id) else (actor, player_id)
+        pin = await self.cluster.pin_of(game_id)
+        if pin is None:
+            return None
+        return self.cluster.remote(game_id, pin), player_id
+
+    async def find_host(self, game_id: str, token: str) -> GameHandle | None:
+        local = self.host_of(game_id, token)
+        if local is not None or self.cluster is None:
+            return local
+        if not hmac.compare_digest(self.host_token(game_id), token):
+            return None
+        pin = await self.cluster.pin_of(game_id)
+        if pin is None:
+            return None
+        return self.cluster.remote(game_id, pin)
+
+    async def note_token(self, handle: GameHandle, player_id: str, token: str) -> None:
+        """A player joined through `handle`: their token finds them again, on any worker."""
+        actor = self.games.get(handle.game_id)
+        if actor is None:
+            return  # joined on another worker: its owner wrote the token to Redis
+        self.remember_token(actor, player_id, token)
+        if self.cluster is not None:
+            await self.cluster.tokens.remember(token_digest(token), handle.game_id, player_id)
+
     async def close(self, restarting: bool = False) -> None:
         for actor in list(self.games.values()):
             await actor.stop(restarting=restarting)
+        if self.cluster is not None:
+            await self.cluster.close()
 
 
 class _CannotRebuild(Exception):

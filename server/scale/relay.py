@@ -35,6 +35,7 @@ from redis.asyncio.client import PubSub
 log = logging.getLogger(__name__)
 FOLLOW_TIMEOUT_SECONDS = 5.0
 POLL_SECONDS = 0.05  # how soon a new subscription is made while the channel is quiet
+_NOT_STARTED = -1  # a listener's position before the first frame after subscribing
 
 # KEYS: sequence, numbering, lease. ARGV: lease token, channel, new numbering, numbers
 # to skip, then one "audience frame" text per output.
@@ -96,6 +97,11 @@ class OutputRelay:
         self.keys = keys or Keys()
         self._script = redis.register_script(_PUBLISH)
         self._missed: set[str] = set()  # games whose last publication failed
+
+    def skip_next(self, game_id: str) -> None:
+        """Number the game's next publication after a gap, so every listener resyncs
+        (a new owner after a takeover: the others' sockets are not attached to it yet)."""
+        self._missed.add(game_id)
 
     async def publish(
         self, game_id: str, lease_token: str, outputs: Sequence[tuple[Audience, str]]
@@ -220,6 +226,10 @@ class RelayListener:
     async def _listen(self, pubsub: PubSub) -> None:
         while True:
             await self._update_subscriptions(pubsub)
+            if pubsub.connection is None:
+                # Nothing followed yet: the driver has no connection to read from.
+                await asyncio.sleep(POLL_SECONDS)
+                continue
             with unavailable_as_error():
                 message = await pubsub.get_message(timeout=POLL_SECONDS)
             if message is None:
@@ -249,16 +259,11 @@ class RelayListener:
                 self._games_by_channel.pop(self.keys.output_channel(game_id), None)
 
     async def _start_position(self, game_id: str) -> None:
-        """Subscribed: every later frame will arrive; those numbered up to the current
-        sequence were published before (the socket's welcome will cover them)."""
-        with unavailable_as_error():
-            seq, numbering = await self.redis.mget(
-                [self.keys.output_seq(game_id), self.keys.game(game_id, "outnumbering")]
-            )
-        self._position[game_id] = (
-            str(numbering) if numbering is not None else None,
-            int(seq) if seq is not None else 0,
-        )
+        """Subscribed: every frame published from now on will arrive, so the first one
+        received starts the count. (Reading the game's sequence here instead would
+        drop frames published between the subscription and that read, which are on
+        their way to us — a resync's welcomes, say.)"""
+        self._position[game_id] = (None, _NOT_STARTED)
         future = self._wanted.get(game_id)
         if future is not None and not future.done():
             future.set_result(None)
@@ -275,6 +280,10 @@ class RelayListener:
             log.error("game %s: a malformed relay message was ignored", game_id)
             return
         known_numbering, last = position
+        if last == _NOT_STARTED:
+            self._position[game_id] = (numbering, seq)
+            self._on_frame(Relayed(game_id, seq, audience, frame))
+            return
         if numbering != known_numbering and not (known_numbering is None and last == 0):
             # Redis lost the game's numbering (and with it, maybe, frames): start over.
             self._position[game_id] = (numbering, seq)

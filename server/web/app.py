@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from quizkiosk.banks.loader import load_banks
 from quizkiosk.config import ServerConfig, load_or_create_key
 from quizkiosk.live.clock import SystemClock
+from quizkiosk.live.cluster import open_cluster
 from quizkiosk.live.connection import CLOSE_RESTARTING
 from quizkiosk.live.registry import GameRegistry
 from quizkiosk.store import open_stores
@@ -85,6 +86,11 @@ def create_app(config: ServerConfig, base_url: str | None = None) -> Starlette:
             registry = GameRegistry(
                 stores.archive, SystemClock(), load_or_create_key(config.host_key_path)
             )
+            redis_url = config.redis
+            if redis_url is not None:
+                # Scaled out: games, PINs and sockets shared with the other workers.
+                registry.cluster = open_cluster(redis_url)
+                registry.cluster.start(registry, catalog)
             state = AppState(
                 config=config,
                 archive=stores.archive,

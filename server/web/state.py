@@ -10,7 +10,7 @@ from quizkiosk.archive.records import Archive
 from quizkiosk.banks.loader import BankCatalog
 from quizkiosk.config import ServerConfig
 from quizkiosk.live.connection import Connection
-from quizkiosk.live.ratelimit import AttemptGuard, FailureWindow
+from quizkiosk.live.ratelimit import AttemptGuard, FailureCounter, FailureWindow, LocalFailures
 from quizkiosk.live.registry import GameRegistry
 
 
@@ -22,7 +22,7 @@ class AppState:
     catalog: BankCatalog
     registry: GameRegistry
     base_url: str
-    join_failures: FailureWindow = field(init=False)
+    join_failures: FailureCounter = field(init=False)
     login_attempts: AttemptGuard = field(init=False)
     # Open WebSockets per client address (see ServerConfig.max_sockets_per_address).
     open_sockets: Counter[str] = field(default_factory=Counter)
@@ -32,7 +32,12 @@ class AppState:
 
     def __post_init__(self) -> None:
         config = self.config
-        self.join_failures = FailureWindow(config.join_attempts_per_minute, 60.0)
+        cluster = self.registry.cluster
+        self.join_failures = (
+            LocalFailures(FailureWindow(config.join_attempts_per_minute, 60.0))
+            if cluster is None
+            else cluster.join_failures(config.join_attempts_per_minute, 60.0)
+        )
         self.login_attempts = AttemptGuard(
             per_address=config.login_attempts_per_minute,
             per_account=config.login_attempts_per_account_per_minute,

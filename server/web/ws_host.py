@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from quizkiosk.engine.commands import Command, HostAction, KickPlayer, LockLobby, SetTeam
 from quizkiosk.engine.game import CommandRefused
-from quizkiosk.live.actor import GameActor, GameStopped
-from quizkiosk.live.connection import CLOSE_ENDED, Connection
+from quizkiosk.live.actor import GameMoved, GameStopped
+from quizkiosk.live.connection import CLOSE_ENDED, CLOSE_RESTARTING, Connection
+from quizkiosk.live.edge import GameHandle
 from quizkiosk.protocol import (
     HostCommand,
     HostHello,
@@ -52,7 +53,7 @@ async def host_endpoint(websocket: WebSocket) -> None:
 async def serve_host(websocket: WebSocket, state: AppState, connection: Connection) -> None:
     bucket = flood_guard(state.config.messages_per_second * 2, state.config.message_burst)
     clock = JoinClock(state.config.join_timeout_seconds)
-    actor: GameActor | None = None
+    actor: GameHandle | None = None
     try:
         while not connection.closed:
             clock.joined = actor is not None
@@ -87,6 +88,11 @@ async def serve_host(websocket: WebSocket, state: AppState, connection: Connecti
                     await actor.act(command_of(message))
                 except CommandRefused as refused:
                     send_error(connection, refused.code, refused.message, command=message.type)
+                except GameMoved:
+                    connection.close_soon(
+                        CLOSE_RESTARTING, "this game moved to another server; reconnect"
+                    )
+                    break
                 except GameStopped:
                     send_error(connection, "game_ended", "this game has ended")
                     connection.close_soon(CLOSE_ENDED, "the game is over")
@@ -97,18 +103,21 @@ async def serve_host(websocket: WebSocket, state: AppState, connection: Connecti
 
 
 async def hello(
-    state: AppState, connection: Connection, message: HostHello, current: GameActor | None
-) -> GameActor | None:
+    state: AppState, connection: Connection, message: HostHello, current: GameHandle | None
+) -> GameHandle | None:
     if current is not None:
         send_error(connection, "already_host", "this connection already hosts a game")
         return current
-    actor = state.registry.host_of(message.game_id, message.host_token)
+    actor = await state.registry.find_host(message.game_id, message.host_token)
     if actor is None:
         send_error(connection, "bad_host_token", "wrong game or host token")
         return None
     try:
-        await actor.attach_host(connection, state.join_url(actor.info.pin))
+        await actor.attach_host(connection, state.join_url(actor.pin))
     except GameStopped:
         send_error(connection, "game_ended", "this game has ended")
+        return None
+    except CommandRefused as refused:  # scaled out: the owner did not answer in time
+        send_error(connection, refused.code, refused.message)
         return None
     return actor

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from quizkiosk.engine.commands import JoinGame, LeaveGame, SubmitAnswer
 from quizkiosk.engine.game import CommandRefused
-from quizkiosk.live.actor import GameActor, GameStopped
-from quizkiosk.live.connection import CLOSE_ENDED, CLOSE_NORMAL, Connection
+from quizkiosk.live.actor import GameMoved, GameStopped
+from quizkiosk.live.connection import CLOSE_ENDED, CLOSE_NORMAL, CLOSE_RESTARTING, Connection
+from quizkiosk.live.edge import GameHandle
 from quizkiosk.live.ratelimit import TokenBucket
 from quizkiosk.live.registry import token_digest
 from quizkiosk.protocol import (
@@ -43,7 +44,7 @@ class PlayerLink:
         self.state = state
         self.connection = connection
         self.address = address
-        self.actor: GameActor | None = None
+        self.actor: GameHandle | None = None
         self.player_id: str | None = None
 
     async def handle(
@@ -69,19 +70,19 @@ class PlayerLink:
             return
         guard = self.state.join_failures
         # Only wrong PINs count (unknown or ended); a refused name or a locked lobby does not.
-        if guard.blocked(self.address):
+        if await guard.blocked(self.address):
             send_error(
                 self.connection,
                 "too_many_attempts",
                 "too many wrong PINs from this device; wait and try again",
-                retry_after=guard.retry_after(self.address),
+                retry_after=await guard.retry_after(self.address),
             )
             return
         registry = self.state.registry
-        actor = registry.by_pin(message.pin)
+        actor = await registry.find_by_pin(message.pin)
         if actor is None:
-            guard.fail(self.address)
-            if registry.pin_has_ended(message.pin):
+            await guard.fail(self.address)
+            if await registry.pin_ended(message.pin):
                 send_error(self.connection, "game_ended", "this game has ended")
             else:
                 send_error(self.connection, "unknown_pin", "no game with this PIN; check the PIN")
@@ -99,7 +100,7 @@ class PlayerLink:
         except CommandRefused as refused:
             send_error(self.connection, refused.code, refused.message)
             return
-        registry.remember_token(actor, player_id, token)
+        await registry.note_token(actor, player_id, token)
         self.actor, self.player_id = actor, player_id
 
     async def resume(self, message: Resume) -> None:
@@ -107,16 +108,20 @@ class PlayerLink:
             send_error(self.connection, "already_joined", "this connection has already joined")
             return
         registry = self.state.registry
-        found = registry.player_for_token(message.token)
+        found = await registry.find_token(message.token)
         if found is None:
             code, text = registry.why_token_fails(message.token)
             send_error(self.connection, code, text)
             return
         actor, player_id = found
-        if message.pin is not None and message.pin != actor.info.pin:
+        if message.pin is not None and message.pin != actor.pin:
             send_error(self.connection, "token_wrong_game", "this resume token is for another game")
             return
-        await actor.resume(player_id, message.token, self.connection)
+        try:
+            await actor.resume(player_id, message.token, self.connection)
+        except CommandRefused as refused:  # scaled out: the owner found it kicked, say
+            send_error(self.connection, refused.code, refused.message)
+            return
         self.actor, self.player_id = actor, player_id
 
     async def answer(self, message: Answer, received_at: float) -> None:
@@ -203,6 +208,10 @@ async def take_frame(
         return True
     try:
         return await link.handle(message, received_at)
+    except GameMoved:
+        # Scaled out: another worker runs the game now; the page resumes through it.
+        connection.close_soon(CLOSE_RESTARTING, "this game moved to another server; reconnect")
+        return False
     except GameStopped:
         send_error(connection, "game_ended", "this game has ended")
         connection.close_soon(CLOSE_ENDED, "the game is over")

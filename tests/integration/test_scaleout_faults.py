@@ -1,0 +1,161 @@
+"""Scaled out, the engines and the processes misbehave: three workers behind nginx.
+
+- A worker paused past its lease (SIGSTOP, then SIGCONT) has lost the game to another
+  worker: it writes nothing more to the archive (fenced by the epoch), acknowledges
+  nothing, and its sockets are told to reconnect (4012); they resume on the new owner.
+- Redis restarted mid-game (its data kept): the workers reconnect, the sockets on
+  other workers are resynced, and the game carries on to the end, nothing acked lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+
+from tests.integration.conftest import Client
+from tests.integration.scaleout import ScaledOut, scaled_out
+from tests.integration.test_crash_recovery import answer_for, press, results
+from tests.integration.test_scaleout_game import join, projector_on, resume_on
+
+LEASE_SECONDS = 5.0  # quizkiosk.scale.lease.LEASE_TTL_SECONDS
+
+
+@pytest.fixture
+def cluster(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    postgres_url: str,
+) -> Iterator[ScaledOut]:
+    yield from scaled_out(tmp_path_factory, monkeypatch, postgres_url)
+
+
+def query(url: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with psycopg.connect(url) as conn:
+        return list(conn.execute(sql, params).fetchall())
+
+
+def game_epoch(url: str, game_id: str) -> int:
+    return int(query(url, "SELECT epoch FROM games WHERE id = %s", game_id)[0][0])
+
+
+def inputs_of(url: str, game_id: str) -> list[tuple[int, int]]:
+    """(seq, epoch) of every recorded input of the game, in order."""
+    rows = query(url, "SELECT seq, epoch FROM game_inputs WHERE game_id = %s ORDER BY seq", game_id)
+    return [(int(seq), int(epoch)) for seq, epoch in rows]
+
+
+async def answered(phone: Client, question: int, kind: str, n: int) -> object:
+    await phone.send({"type": "answer", "question": question, "value": answer_for(kind, n)})
+    return (await phone.expect("answer_ack", question=question, timeout=20))["value"]
+
+
+def test_a_paused_ex_owner_cannot_write_after_another_worker_took_over(
+    cluster: ScaledOut,
+) -> None:
+    owner, first, second = cluster.workers
+    url = cluster.database_url
+
+    async def main() -> None:
+        game = owner.create_game(time_per_question=120)
+        game_id = game["game_id"]
+        projector = await projector_on(first.ws_url, game)
+        away = [
+            await join(w.ws_url, game["pin"], f"Away{n}") for n, w in enumerate([first, second])
+        ]
+        local = await join(owner.ws_url, game["pin"], "Local")
+        local_token = local.received[-1]["resume_token"]
+        await press(projector, {"type": "start"})
+        question = await away[0].expect("question", index=0, timeout=10)
+        kind = question["kind"]
+        await local.expect("question", index=0, timeout=10)
+        assert await answered(away[0], 0, kind, 0) is not None
+        assert game_epoch(url, game_id) == 1
+
+        os.kill(owner.process.pid, signal.SIGSTOP)
+        try:
+            deadline = time.monotonic() + 4 * LEASE_SECONDS
+            while game_epoch(url, game_id) < 2:  # another worker took the game over
+                assert time.monotonic() < deadline, cluster.logs()
+                await asyncio.sleep(0.2)
+            # The phone on the paused worker answers: its frame waits in that worker's
+            # socket. A phone elsewhere answers and is acknowledged by the new owner.
+            await local.send({"type": "answer", "question": 0, "value": answer_for(kind, 1)})
+            await away[1].expect("welcome", resumed=True, timeout=15)
+            assert await answered(away[1], 0, kind, 2) is not None
+            before = inputs_of(url, game_id)
+        finally:
+            os.kill(owner.process.pid, signal.SIGCONT)
+
+        # Woken up, the ex-owner finds its lease gone: its socket is told to reconnect,
+        # and its answer is neither acknowledged nor written.
+        assert await local.closed_with(timeout=15) == 4012
+        assert not [m for m in local.received if m["type"] == "answer_ack"]
+        await asyncio.sleep(1.0)
+        after = inputs_of(url, game_id)
+        assert after == before  # nothing more written by anyone meanwhile
+        epochs = [epoch for _, epoch in after]
+        assert epochs == sorted(epochs) and epochs[-1] == 2  # no epoch-1 write after the fence
+
+        # The phone resumes through nginx (on a worker that can run the game) and answers.
+        back = await resume_on(cluster.proxy_ws, local_token)
+        assert back.received[-1]["screen"].get("my_answer") is None
+        acked = await answered(back, 0, kind, 1)
+        await press(projector, {"type": "end"})
+        await projector.expect("ended", timeout=10)
+        archived = results(first, game_id)
+        mine = [
+            a for a in archived["answers"] if a["player_id"] == back.received[0]["player"]["id"]
+        ]
+        assert [a["payload"] for a in mine] == [acked]
+
+    asyncio.run(main())
+    assert "lost the lease of game" in owner.log() or "fenced out" in owner.log()
+
+
+def test_redis_restarted_mid_game_and_the_game_carries_on(cluster: ScaledOut) -> None:
+    owner, other = cluster.workers[0], cluster.workers[1]
+    players = 9
+
+    async def main() -> None:
+        game = owner.create_game(time_per_question=120)
+        projector = await projector_on(other.ws_url, game)
+        phones = [
+            await join(cluster.workers[n % 3].ws_url, game["pin"], f"Staff{n}")
+            for n in range(players)
+        ]
+        ids = [phone.received[-1]["player"]["id"] for phone in phones]
+        await press(projector, {"type": "start"})
+        question = await phones[0].expect("question", index=0, timeout=10)
+        acked: dict[tuple[str, int], object] = {}
+        for n in range(0, players, 2):
+            acked[(ids[n], 0)] = await answered(phones[n], 0, question["kind"], n)
+
+        cluster.redis.restart(keep_data=True)
+
+        # The rest answer: forwarded ones are resent until Redis answers again.
+        for n in range(1, players, 2):
+            acked[(ids[n], 0)] = await answered(phones[n], 0, question["kind"], n)
+        await projector.expect("reveal", timeout=20)
+        await press(projector, {"type": "next", "phase": "reveal"})
+        await projector.expect("leaderboard", timeout=10)
+        await press(projector, {"type": "next", "phase": "leaderboard"})
+        shown = await phones[0].expect("question", index=1, timeout=10)
+        for n, phone in enumerate(phones):
+            if n > 0:
+                await phone.expect("question", index=1, timeout=10)
+            acked[(ids[n], 1)] = await answered(phone, 1, shown["kind"], n)
+        await projector.expect("reveal", timeout=10)
+        await press(projector, {"type": "end"})
+        await projector.expect("ended", timeout=10)
+        archived = results(other, game["game_id"])
+        kept = {(a["player_id"], a["question_index"]): a["payload"] for a in archived["answers"]}
+        assert kept == acked
+
+    asyncio.run(main())
