@@ -108,7 +108,11 @@ async def start_refresher_form(request: Request) -> Response:
         started = await start_refresher(state_of(request), trainer, ask)
     except RefresherRefused as refused:
         return console_response(request, trainer, refused.status, refused, form)
-    return RedirectResponse(f"/host/{started.actor.info.game_id}", status_code=303)
+    drawn = started.drawn
+    where = f"/host/{started.actor.info.game_id}"
+    if drawn.short or drawn.repeated:  # the projector tells the trainer (host_projector.html)
+        where += f"?drawn={len(drawn.picks)}&asked={drawn.asked}&repeated={drawn.repeated}"
+    return RedirectResponse(where, status_code=303)
 
 
 def _texts_of(form: FormData, name: str) -> list[str]:

@@ -269,3 +269,34 @@ def test_a_refresher_is_rebuilt_with_the_same_questions_after_kill_9(
         assert {q["question_id"] for q in report["questions"]} == expected
     finally:
         next(running, None)
+
+
+def test_the_projector_tells_the_trainer_when_the_draw_was_short_or_repeated(
+    server: RunningServer,
+) -> None:
+    with httpx.Client(base_url=server.base_url, timeout=10) as client:
+        assert login(client, "doctor", "doctor-pass-1").status_code in (200, 303)
+        form = {
+            "csrf_token": "token-1",
+            "bank_id": ["every-type"],
+            "count": "10",
+        }
+        first = client.post("/console/refreshers/start", data=form)
+        assert first.status_code == 303
+        where = first.headers["location"]
+        match = re.fullmatch(r"/host/[\w-]+\?drawn=(\d+)&asked=10&repeated=0", where)
+        assert match is not None and int(match.group(1)) < 10
+        english = client.get(where + "&lang=en").text
+        assert 'data-testid="refresher-notice"' in english
+        assert f"only {match.group(1)} question" in english and "not 10" in english
+        russian = client.get(where + "&lang=ru").text
+        assert 'data-testid="refresher-notice"' in russian and "not 10" not in russian
+        # Again (for nobody named: what this trainer drew last): all seen last time.
+        again = client.post("/console/refreshers/start", data=form).headers["location"]
+        assert again.endswith(f"&repeated={match.group(1)}")
+        assert "in their last refresher" in client.get(again + "&lang=en").text
+        # A full, fresh draw goes straight to the projector, with nothing to say.
+        plain = {"csrf_token": "token-1", "tag": ["icd10"], "count": "5"}
+        location = client.post("/console/refreshers/start", data=plain).headers["location"]
+        assert re.fullmatch(r"/host/[\w-]+", location)
+        assert 'data-testid="refresher-notice"' not in client.get(location).text

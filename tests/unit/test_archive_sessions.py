@@ -115,3 +115,27 @@ def test_answer_totals_sum_quiz_answers_and_first_race_attempts_per_department(
 
 def _key(total: AnswerTotal) -> tuple[str, str, str]:
     return (total.department or "", total.bank_id, total.question_id)
+
+
+def test_the_bank_filter_finds_refreshers_drawn_from_several_banks(archive_url: str) -> None:
+    async def main() -> dict[str, list[str]]:
+        archive = open_archive(archive_url)
+        await archive.open()
+        try:
+            for n, bank in enumerate(["icd", "card+icd", "icd+lab", "card+icd+lab", "icd_x", "x"]):
+                await archive.record_game(
+                    GameRecord(f"g{n}", f"10000{n}", bank, "quiz", {}, "aziza", float(n), [])
+                )
+            found = {}
+            for bank in ("icd", "card", "lab", "icd_", "ic", "%"):
+                page = await archive.list_sessions(SessionFilter(bank_id=bank))
+                found[bank] = sorted(s.bank_id for s in page.sessions)
+            return found
+        finally:
+            await archive.close()
+
+    found = asyncio.run(main())
+    assert found["icd"] == ["card+icd", "card+icd+lab", "icd", "icd+lab"]
+    assert found["card"] == ["card+icd", "card+icd+lab"]
+    assert found["lab"] == ["card+icd+lab", "icd+lab"]
+    assert found["icd_"] == [] and found["ic"] == [] and found["%"] == []  # no wildcards
