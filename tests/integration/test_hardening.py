@@ -19,6 +19,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 import pytest
+import websockets
 
 from tests.integration.conftest import (
     Client,
@@ -544,3 +545,18 @@ def test_long_typed_answers_get_a_human_reason(server: RunningServer) -> None:
         assert error["message"] == "a typed answer can be at most 200 characters long"
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("path", ["/ws/nope", "/ws/play/extra", "/ws", "/join"])
+def test_a_socket_to_any_other_path_is_refused(server: RunningServer, path: str) -> None:
+    """Only /ws/play and /ws/host skip the HTTP stack; every other socket path is refused
+    by the router, as before, without an error in the log."""
+
+    async def main() -> None:
+        url = server.ws_url.split("/ws/")[0] + path
+        with pytest.raises(websockets.InvalidStatus) as refused:
+            await websockets.connect(url)
+        assert refused.value.response.status_code == 403
+
+    asyncio.run(main())
+    assert "Traceback" not in server.log()
