@@ -39,7 +39,7 @@ from quizkiosk.protocol import OnePlayer
 from quizkiosk.scale.forwarding import CommandForwarder, Forwarded, Json
 from quizkiosk.scale.inbox import NotOwner, OwnerInbox
 from quizkiosk.scale.lease import CHECK_INTERVAL_SECONDS, GameLeases, Lease, LeaseKeeper
-from quizkiosk.scale.limits import SharedFailures
+from quizkiosk.scale.limits import SharedAttemptGuard, SharedFailures
 from quizkiosk.scale.pins import PinDirectory
 from quizkiosk.scale.redis_link import Keys, RedisUnavailable, open_redis, unavailable_as_error
 from quizkiosk.scale.relay import OutputRelay, RelayListener
@@ -210,6 +210,11 @@ class Cluster:
 
     def join_failures(self, per_window: int, window_seconds: float) -> SharedFailures:
         return SharedFailures(self.redis, "pin", per_window, window_seconds, self.keys)
+
+    def login_attempts(
+        self, per_address: int, per_account: int, window_seconds: float
+    ) -> SharedAttemptGuard:
+        return SharedAttemptGuard(self.redis, per_address, per_account, window_seconds, self.keys)
 
     # ---- finding games elsewhere ---------------------------------------------------
 

@@ -162,3 +162,40 @@ class LocalFailures:
 
     async def fail(self, key: str) -> None:
         self.window.fail(key)
+
+
+class CountedAttempt(Protocol):
+    """One counted login (or setup-code) attempt; `succeeded` takes it back."""
+
+    async def succeeded(self) -> None: ...
+
+
+class LoginGuard(Protocol):
+    """Login and setup-code attempts: this process's `AttemptGuard`, or one shared by
+    every worker in Redis (`quizkiosk.scale.limits.SharedAttemptGuard`)."""
+
+    async def begin(self, address: str, account: str) -> CountedAttempt | None: ...
+
+    async def retry_after(self, address: str, account: str) -> int: ...
+
+
+class _LocalAttempt:
+    def __init__(self, attempt: Attempt) -> None:
+        self.attempt = attempt
+
+    async def succeeded(self) -> None:
+        self.attempt.succeeded()
+
+
+class LocalLoginGuard:
+    """An `AttemptGuard` behind the awaitable interface the shared one has."""
+
+    def __init__(self, guard: AttemptGuard) -> None:
+        self.guard = guard
+
+    async def begin(self, address: str, account: str) -> CountedAttempt | None:
+        attempt = self.guard.begin(address, account)
+        return None if attempt is None else _LocalAttempt(attempt)
+
+    async def retry_after(self, address: str, account: str) -> int:
+        return self.guard.retry_after(address, account)

@@ -71,16 +71,16 @@ async def login_form(request: Request) -> Response:
     password = str(form.get("password") or "")
     address = client_address(request)
     # Counted before the slow password check, so parallel guesses cannot slip through.
-    attempt = state.login_attempts.begin(address, username)
+    attempt = await state.login_attempts.begin(address, username)
     if attempt is None:
         return _too_many(
             "too many failed logins; wait a minute",
-            state.login_attempts.retry_after(address, username),
+            await state.login_attempts.retry_after(address, username),
         )
     trainer = await state.accounts.verify_login(username, password)
     if trainer is None:
         return api_error(401, "bad_login", "wrong username or password")
-    attempt.succeeded()
+    await attempt.succeeded()
     return await _signed_in(state, trainer, str(form.get("next") or "/console"))
 
 
@@ -104,10 +104,11 @@ async def setup_form(request: Request) -> Response:
     state = state_of(request)
     form = await read_form(request)
     address = client_address(request)
-    attempt = state.login_attempts.begin(address, "")
+    attempt = await state.login_attempts.begin(address, "")
     if attempt is None:
         return _too_many(
-            "too many wrong codes; wait a minute", state.login_attempts.retry_after(address, "")
+            "too many wrong codes; wait a minute",
+            await state.login_attempts.retry_after(address, ""),
         )
     try:
         trainer = await state.accounts.claim_setup_code(
@@ -118,9 +119,9 @@ async def setup_form(request: Request) -> Response:
     except WrongSetupCode as error:
         return api_error(403, "bad_setup_code", str(error))
     except AccountError as error:
-        attempt.succeeded()  # the code was right; only the new account was refused
+        await attempt.succeeded()  # the code was right; only the new account was refused
         return api_error(422, "invalid_account", str(error))
-    attempt.succeeded()
+    await attempt.succeeded()
     return await _signed_in(state, trainer, "/console")
 
 

@@ -10,7 +10,14 @@ from quizkiosk.archive.records import Archive
 from quizkiosk.banks.loader import BankCatalog
 from quizkiosk.config import ServerConfig
 from quizkiosk.live.connection import Connection
-from quizkiosk.live.ratelimit import AttemptGuard, FailureCounter, FailureWindow, LocalFailures
+from quizkiosk.live.ratelimit import (
+    AttemptGuard,
+    FailureCounter,
+    FailureWindow,
+    LocalFailures,
+    LocalLoginGuard,
+    LoginGuard,
+)
 from quizkiosk.live.registry import GameRegistry
 
 
@@ -23,7 +30,7 @@ class AppState:
     registry: GameRegistry
     base_url: str
     join_failures: FailureCounter = field(init=False)
-    login_attempts: AttemptGuard = field(init=False)
+    login_attempts: LoginGuard = field(init=False)
     # Open WebSockets per client address (see ServerConfig.max_sockets_per_address).
     open_sockets: Counter[str] = field(default_factory=Counter)
     connections: set[Connection] = field(default_factory=set)
@@ -38,10 +45,12 @@ class AppState:
             if cluster is None
             else cluster.join_failures(config.join_attempts_per_minute, 60.0)
         )
-        self.login_attempts = AttemptGuard(
-            per_address=config.login_attempts_per_minute,
-            per_account=config.login_attempts_per_account_per_minute,
-            window_seconds=60.0,
+        per_address = config.login_attempts_per_minute
+        per_account = config.login_attempts_per_account_per_minute
+        self.login_attempts = (
+            LocalLoginGuard(AttemptGuard(per_address, per_account, window_seconds=60.0))
+            if cluster is None
+            else cluster.login_attempts(per_address, per_account, 60.0)
         )
 
     def join_url(self, pin: str) -> str:
