@@ -19,12 +19,13 @@ import logging
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from quizkiosk.engine.commands import Command
+from quizkiosk.engine.commands import Command, HostAction
 from quizkiosk.engine.game import CommandRefused
-from quizkiosk.live.actor import GameStopped
+from quizkiosk.live.actor import GameInfo, GameStopped
 from quizkiosk.live.connection import Connection
 from quizkiosk.live.relayed import HOST_PREFIX, parse_close
 from quizkiosk.protocol import Everyone, Hosts, OnePlayer, Players
+from quizkiosk.protocol import Json as MessageJson
 from quizkiosk.scale.forwarding import CommandForwarder, ForwardTimeout, Json, Reply
 from quizkiosk.scale.redis_link import RedisUnavailable
 from quizkiosk.scale.relay import Relayed, RelayListener
@@ -276,3 +277,61 @@ class RemoteGame:
             await self._forward("detach_host", args={"link": link})
         except (CommandRefused, GameStopped) as error:
             log.info("game %s: host detach not confirmed: %s", self.game_id, error)
+
+
+class LiveGame(Protocol):
+    """What a trainer's page reads of a running game and may ask of it: the local
+    `GameActor`, or a `RemoteGameView` of a game another worker runs."""
+
+    @property
+    def info(self) -> GameInfo: ...
+
+    @property
+    def phase(self) -> str: ...
+
+    @property
+    def player_count(self) -> int: ...
+
+    def summary(self) -> MessageJson: ...
+
+    async def act(self, command: Command, at: float | None = None) -> None: ...
+
+
+class RemoteGameView(RemoteGame):
+    """A game another worker runs, as a trainer's page on this worker sees it: what the
+    archive says of it (who runs it, its PIN and title, how far it got), and its
+    commands forwarded to the owner. The live screens come over the host socket."""
+
+    def __init__(
+        self,
+        router: EdgeRouter,
+        info: GameInfo,
+        summary: MessageJson,
+        phase: str,
+        player_count: int,
+    ) -> None:
+        super().__init__(router, info.game_id, info.pin)
+        self._info = info
+        self._summary = summary
+        self._phase = phase
+        self._players = player_count
+
+    @property
+    def info(self) -> GameInfo:
+        return self._info
+
+    @property
+    def phase(self) -> str:
+        return self._phase
+
+    @property
+    def player_count(self) -> int:
+        return self._players
+
+    def summary(self) -> MessageJson:
+        return dict(self._summary)
+
+    async def act(self, command: Command, at: float | None = None) -> None:
+        await super().act(command, at)
+        if isinstance(command, HostAction) and command.action == "end":
+            self._phase = "ended"

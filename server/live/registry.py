@@ -29,7 +29,7 @@ from quizkiosk.engine.modes import build_game, played_ids, settings_for
 from quizkiosk.engine.views import texts
 from quizkiosk.live.actor import GameActor, GameInfo
 from quizkiosk.live.clock import Clock
-from quizkiosk.live.edge import GameHandle
+from quizkiosk.live.edge import GameHandle, LiveGame, RemoteGameView
 
 if TYPE_CHECKING:
     from quizkiosk.live.cluster import Cluster
@@ -344,6 +344,38 @@ class GameRegistry:
         if pin is None:
             return None
         return self.cluster.remote(game_id, pin)
+
+    async def find_game(self, game_id: str) -> LiveGame | None:
+        """A running game for a trainer's page: local, or (scaled out) run by another
+        worker, as the archive describes it. None: not running (anywhere)."""
+        local = self.games.get(game_id)
+        if local is not None or self.cluster is None or self.cluster.catalog is None:
+            return local
+        pin = await self.cluster.pin_of(game_id)
+        results = await self.archive.game_results(game_id) if pin is not None else None
+        if pin is None or results is None or results.ended_at is not None:
+            return None
+        record = results.game
+        try:
+            bank = self._bank_of(record, self.cluster.catalog)
+            total = build_game(
+                record.mode, bank, settings_for(record.mode, record.settings), record.seed or 0
+            ).summary()["total"]
+        except (_CannotRebuild, ValueError, KeyError):
+            return None
+        info = GameInfo(
+            game_id=game_id,
+            pin=pin,
+            bank_id=bank.id,
+            title=texts(bank.title),
+            owner=record.trainer,
+            host_token=self.host_token(game_id),
+            created_at=record.created_at,
+            mode=record.mode,
+        )
+        summary = {"id": game_id, "pin": pin, "title": info.title, "total": total}
+        phase = "lobby" if results.started_at is None else "running"
+        return RemoteGameView(self.cluster.router, info, summary, phase, len(results.participants))
 
     async def note_token(self, handle: GameHandle, player_id: str, token: str) -> None:
         """A player joined through `handle`: their token finds them again, on any worker."""

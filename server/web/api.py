@@ -215,7 +215,7 @@ async def list_games(request: Request, trainer: Trainer) -> Response:
 
 
 async def end_game(request: Request, trainer: Trainer) -> Response:
-    actor = state_of(request).registry.games.get(request.path_params["game_id"])
+    actor = await state_of(request).registry.find_game(request.path_params["game_id"])
     if actor is None:
         return api_error(404, "unknown_game", "no such game")
     if not may_control(trainer, actor.info.owner):

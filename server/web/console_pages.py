@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from quizkiosk.accounts.store import Trainer
 from quizkiosk.engine.commands import HostAction
 from quizkiosk.engine.game import CommandRefused
-from quizkiosk.live.actor import GameActor, GameStopped
+from quizkiosk.live.actor import GameStopped
+from quizkiosk.live.edge import LiveGame
 from quizkiosk.web.auth import current_trainer, read_form, state_of
 from quizkiosk.web.bank_pages import bank_page_response, bank_view, posted_bank, settings_from_form
 from quizkiosk.web.i18n import N_, choose_language
@@ -40,7 +41,7 @@ class GameView:
     mode: str = "quiz"  # "quiz" or "race"
 
 
-def game_view(actor: GameActor, lang: str) -> GameView:
+def game_view(actor: LiveGame, lang: str) -> GameView:
     return GameView(
         game_id=actor.info.game_id,
         pin=actor.info.pin,

@@ -90,7 +90,11 @@ async def qr_code(request: Request) -> Response:
     which PINs are live.
     """
     trainer = await current_trainer(request)
-    actor = state_of(request).registry.games.get(request.path_params["game_id"])
+    actor = (
+        await state_of(request).registry.find_game(request.path_params["game_id"])
+        if trainer is not None
+        else None
+    )
     if trainer is None or actor is None or not may_control(trainer, actor.info.owner):
         return Response("not found", status_code=404, media_type="text/plain")
     return Response(

@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 
 from quizkiosk.accounts.store import Trainer
 from quizkiosk.archive.records import GameResults
-from quizkiosk.live.actor import GameActor
+from quizkiosk.live.edge import LiveGame
 from quizkiosk.web.auth import current_trainer, state_of
 from quizkiosk.web.i18n import N_
 from quizkiosk.web.pages import PageRenderer
@@ -116,14 +116,15 @@ def not_owner(request: Request, trainer: Trainer) -> Response:
     )
 
 
-async def controlled_game(request: Request) -> tuple[Trainer, GameActor] | Response:
+async def controlled_game(request: Request) -> tuple[Trainer, LiveGame] | Response:
     """The signed-in trainer and the running game of the path's `game_id`, which they
     may run; else the response to send instead: the way to the login page, "Game not
     found" or "Not your game"."""
     trainer = await current_trainer(request)
     if trainer is None:
         return to_login(request)
-    actor = state_of(request).registry.games.get(request.path_params["game_id"])
+    # Scaled out, the game may run on another worker: found there through the archive.
+    actor = await state_of(request).registry.find_game(request.path_params["game_id"])
     if actor is None:
         return message_page(
             request, 404, N_("Game not found"), N_("This game is not running."), trainer

@@ -14,6 +14,7 @@ import asyncio
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.integration.conftest import Client, RunningServer
@@ -209,3 +210,35 @@ def test_kill_9_of_the_owner_mid_question_another_worker_takes_over(cluster: Sca
 
     asyncio.run(main())
     assert "took over game" in cluster.logs()
+
+
+def test_the_trainers_pages_of_a_game_work_on_every_worker(cluster: ScaledOut) -> None:
+    owner = cluster.workers[0]
+    game = owner.create_game(time_per_question=60)
+
+    async def main() -> None:
+        phone = await join(cluster.workers[2].ws_url, game["pin"], "Early")
+        for worker in cluster.workers:
+            with httpx.Client(base_url=worker.base_url, timeout=10) as client:
+                client.cookies.set("qk_csrf", "token-1")
+                signed_in = client.post(
+                    "/login",
+                    data={"username": "nurse", "password": "nurse-pass-1", "csrf_token": "token-1"},
+                )
+                assert signed_in.status_code == 303
+                page = client.get(f"/host/{game['game_id']}")
+                assert page.status_code == 200, (worker.base_url, page.text[:300])
+                assert game["pin"] in page.text and game["host_token"] in page.text
+                qr = client.get(f"/host/{game['game_id']}/qr.svg")
+                assert qr.status_code == 200 and qr.text.lstrip().startswith("<")
+                assert client.get("/host/no-such-game").status_code == 404
+        # Ended from the API of a worker that does not run it: the owner ends it.
+        with cluster.workers[1].api() as api:
+            ended = api.post(f"/api/v1/games/{game['game_id']}/end")
+        assert ended.status_code == 200, ended.text
+        assert ended.json()["phase"] == "ended"
+        await phone.expect("ended", timeout=10)
+        with cluster.workers[2].api() as api:
+            assert api.post(f"/api/v1/games/{game['game_id']}/end").status_code in (404, 409)
+
+    asyncio.run(main())
