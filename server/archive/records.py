@@ -230,8 +230,9 @@ class Archive(Protocol):
         """The newest fencing epoch recorded for the game (0: never owned in scale-out)."""
         ...
 
-    async def unfinished_games(self) -> list[SavedGame]:
-        """Every game that has not ended, with its inputs, oldest first."""
+    async def unfinished_games(self, game_id: str | None = None) -> list[SavedGame]:
+        """Every game that has not ended, with its inputs, oldest first (`game_id`: only
+        that game, if it has not ended — a takeover rebuilds one game)."""
         ...
 
     async def list_sessions(self, query: SessionFilter) -> SessionPage:

@@ -468,12 +468,14 @@ class SqliteArchive:
 
         return await self.read(work)
 
-    async def unfinished_games(self) -> list[SavedGame]:
+    async def unfinished_games(self, game_id: str | None = None) -> list[SavedGame]:
         def work(conn: sqlite3.Connection) -> list[SavedGame]:
+            one, params = ("AND id = ?", (game_id,)) if game_id is not None else ("", ())
             games = [
                 _game_from_row(row)
                 for row in conn.execute(
-                    f"{_SELECT_GAME} WHERE ended_at IS NULL ORDER BY created_at, id"
+                    f"{_SELECT_GAME} WHERE ended_at IS NULL {one} ORDER BY created_at, id",
+                    params,
                 )
             ]
             saved = []

@@ -365,9 +365,7 @@ class Cluster:
         if await archive.fence(game_id, lease.epoch) != lease.epoch:
             await self.leases.release(lease)
             return False
-        saved = next(
-            (s for s in await archive.unfinished_games() if s.game.game_id == game_id), None
-        )
+        saved = next(iter(await archive.unfinished_games(game_id)), None)
         if saved is None:  # it ended meanwhile: nothing to run
             await self.leases.unregister(game_id)
             await self.leases.release(lease)

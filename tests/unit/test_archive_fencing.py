@@ -112,3 +112,28 @@ def test_without_an_epoch_nothing_is_checked_and_fencing_an_unknown_game_fails(
             await archive.close()
 
     asyncio.run(main())
+
+
+def test_a_takeover_reads_the_one_game_it_rebuilds(archive_url: str) -> None:
+    async def main() -> None:
+        archive = open_archive(archive_url)
+        await archive.open()
+        try:
+            await archive.record_game(game())
+            other = GameRecord("g2", "654321", "bank", "quiz", {}, "aziza", 1001.0, ["q1"], seed=8)
+            await archive.record_game(other)
+            await archive.record_inputs("g1", [join(1, "ann"), answer(2, "ann")])
+            (saved,) = await archive.unfinished_games("g1")
+            assert saved.game.game_id == "g1"
+            assert [(seq, command["type"]) for seq, _, command in saved.inputs] == [
+                (1, "join"),
+                (2, "answer"),
+            ]
+            assert len(await archive.unfinished_games()) == 2
+            await archive.record_end("g1", 1100.0, [])
+            assert await archive.unfinished_games("g1") == []  # ended: nothing to take over
+            assert await archive.unfinished_games("nope") == []
+        finally:
+            await archive.close()
+
+    asyncio.run(main())
