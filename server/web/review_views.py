@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
+from quizkiosk.archive.topic_totals import UNTAGGED
 from quizkiosk.reports.history import StaffHistory
 from quizkiosk.reports.race import StepReport
 from quizkiosk.reports.session import ChoiceCount, QuestionReport, SessionReport
@@ -28,6 +29,9 @@ FLAG_LABELS = {
     "too_easy": N_("Too easy"),
     "weak_discrimination": N_("Does not discriminate"),
 }
+# Questions whose bank gives them no topic tag are rolled up under this id
+# (quizkiosk.reports.staff.topic_map); pages show these words instead.
+NO_TOPIC = N_("No topic tag")
 PARAMETER_LABELS = {
     "from": N_("From"),
     "to": N_("To"),
@@ -180,13 +184,21 @@ def session_labels(history: StaffHistory) -> list[str]:
     ]
 
 
+def topic_label(topic: str, gettext: Gettext) -> str:
+    """A topic as the trainer reads it: the banks' tag, or words for "no tag at all"."""
+    return gettext(NO_TOPIC) if topic == UNTAGGED else topic
+
+
 def history_chart(
     history: StaffHistory, weakest: Sequence[str], threshold: float, gettext: Gettext
 ) -> Markup:
     """Accuracy per topic, session by session, for the weakest topics."""
     index = {point.game_id: i for i, point in enumerate(history.sessions)}
     series = [
-        Series(topic, [(index[p.game_id], p.accuracy) for p in history.topics[topic]])
+        Series(
+            topic_label(topic, gettext),
+            [(index[p.game_id], p.accuracy) for p in history.topics[topic]],
+        )
         for topic in weakest[:MAX_TOPIC_LINES]
         if topic in history.topics
     ]
