@@ -104,12 +104,19 @@ class Cluster:
             asyncio.create_task(self._sweeper(), name="takeover-sweeper"),
         ]
 
-    async def close(self) -> None:
+    async def stop_taking(self) -> None:
+        """Stop reading forwarded commands and taking games over (the worker stops).
+        Commands read but not answered stay pending for the next owner, which finds
+        those already recorded by their request ids."""
         for task in [*self._loops, *self._tasks]:
             task.cancel()
         for task in [*self._loops, *self._tasks]:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        self._loops = []
+
+    async def close(self) -> None:
+        await self.stop_taking()
         for owned in list(self._owned.values()):
             await owned.publisher.flushed()
             await owned.publisher.stop()
@@ -261,6 +268,8 @@ class Cluster:
         except CommandRefused as refused:
             error = {"code": refused.code, "message": refused.message, **refused.extra}
         except GameStopped:
+            if not actor.game.ended:
+                return  # stopping or moved, not over: the next owner answers it
             error = {"code": "game_ended", "message": "this game has ended"}
         except Fenced:
             return  # the new owner answers it

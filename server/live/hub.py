@@ -63,6 +63,13 @@ class Hub:
             return True
         return False
 
+    def forget_relayed(self) -> None:
+        """Drop the stand-ins of other workers' sockets (this worker stops running the
+        game; those sockets stay open and resync with the next owner)."""
+        self.players = {p: c for p, c in self.players.items() if not c.relayed}
+        self.hosts = {c for c in self.hosts if not c.relayed}
+        self.tap = None
+
     def connections(self) -> list[Connection]:
         return [*self.players.values(), *self.hosts]
 

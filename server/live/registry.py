@@ -387,6 +387,12 @@ class GameRegistry:
             await self.cluster.tokens.remember(token_digest(token), handle.game_id, player_id)
 
     async def close(self, restarting: bool = False) -> None:
+        if self.cluster is not None:
+            # Take no more forwarded commands (those not answered wait for the next
+            # owner), and leave the other workers' sockets open: they resync with it.
+            await self.cluster.stop_taking()
+            for actor in self.games.values():
+                actor.hub.forget_relayed()
         for actor in list(self.games.values()):
             await actor.stop(restarting=restarting)
         if self.cluster is not None:

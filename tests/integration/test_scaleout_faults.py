@@ -159,3 +159,53 @@ def test_redis_restarted_mid_game_and_the_game_carries_on(cluster: ScaledOut) ->
         assert kept == acked
 
     asyncio.run(main())
+
+
+def test_sigterm_of_the_owner_hands_the_game_over_and_other_sockets_stay_open(
+    cluster: ScaledOut,
+) -> None:
+    owner, other = cluster.workers[0], cluster.workers[1]
+    players = 9
+
+    async def main() -> None:
+        game = owner.create_game(time_per_question=120)
+        projector = await projector_on(other.ws_url, game)
+        phones = [
+            await join(cluster.workers[n % 3].ws_url, game["pin"], f"Staff{n}")
+            for n in range(players)
+        ]
+        ids = [phone.received[-1]["player"]["id"] for phone in phones]
+        tokens = [phone.received[-1]["resume_token"] for phone in phones]
+        await press(projector, {"type": "start"})
+        question = await phones[1].expect("question", index=0, timeout=10)
+        kind = question["kind"]
+        acked: dict[tuple[str, int], object] = {}
+        for n in range(0, players, 2):
+            acked[(ids[n], 0)] = await answered(phones[n], 0, kind, n)
+
+        owner.terminate()  # the graceful stop: answers flushed, the lease given back
+
+        for n in range(players):
+            if n % 3 == 0:  # on the stopped worker: told to reconnect, and they do
+                assert await phones[n].closed_with(timeout=10) == 4012
+                phones[n] = await resume_on(cluster.proxy_ws, tokens[n])
+            else:  # elsewhere: the socket stays open and gets the new owner's screen
+                await phones[n].expect("welcome", resumed=True, timeout=20)
+                assert phones[n].socket.close_code is None
+        await projector.expect("host_welcome", timeout=20)
+        for n, phone in enumerate(phones):
+            mine = phone.received[-1]["screen"].get("my_answer")
+            if (ids[n], 0) in acked:
+                assert mine == acked[(ids[n], 0)]
+            else:
+                acked[(ids[n], 0)] = await answered(phone, 0, kind, n)
+        await projector.expect("reveal", timeout=15)
+        await press(projector, {"type": "end"})
+        await projector.expect("ended", timeout=10)
+        archived = results(other, game["game_id"])
+        kept = {(a["player_id"], a["question_index"]): a["payload"] for a in archived["answers"]}
+        assert kept == acked
+
+    asyncio.run(main())
+    assert "Traceback" not in owner.log()
+    assert "took over game" in cluster.logs()
