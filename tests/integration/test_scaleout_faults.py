@@ -5,6 +5,10 @@
   nothing, and its sockets are told to reconnect (4012); they resume on the new owner.
 - Redis restarted mid-game (its data kept): the workers reconnect, the sockets on
   other workers are resynced, and the game carries on to the end, nothing acked lost.
+- The owner stopped with SIGTERM: the game is handed over, its sockets resume, the
+  other workers' sockets stay open.
+- PostgreSQL stopped mid-question: forwarded answers are told `not_saved`, never
+  acknowledged falsely, and acknowledged once it is back.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from tests.integration.conftest import Client
 from tests.integration.scaleout import ScaledOut, scaled_out
 from tests.integration.test_crash_recovery import answer_for, press, results
 from tests.integration.test_scaleout_game import join, projector_on, resume_on
+from tests.postgres_server import PostgresCluster
 
 LEASE_SECONDS = 5.0  # quizkiosk.scale.lease.LEASE_TTL_SECONDS
 
@@ -209,3 +214,49 @@ def test_sigterm_of_the_owner_hands_the_game_over_and_other_sockets_stay_open(
     asyncio.run(main())
     assert "Traceback" not in owner.log()
     assert "took over game" in cluster.logs()
+
+
+def test_postgresql_stopped_mid_question_forwarded_answers_wait_and_are_acked(
+    postgres_cluster: PostgresCluster, cluster: ScaledOut
+) -> None:
+    owner, other = cluster.workers[0], cluster.workers[1]
+    players = 6
+
+    async def main() -> None:
+        game = owner.create_game(time_per_question=120)
+        projector = await projector_on(other.ws_url, game)
+        # Every phone on a worker that does not run the game: each answer is forwarded.
+        phones = [
+            await join(cluster.workers[1 + n % 2].ws_url, game["pin"], f"Staff{n}")
+            for n in range(players)
+        ]
+        ids = [phone.received[-1]["player"]["id"] for phone in phones]
+        await press(projector, {"type": "start"})
+        question = await phones[0].expect("question", index=0, timeout=10)
+        kind = question["kind"]
+        acked: dict[tuple[str, int], object] = {}
+        acked[(ids[0], 0)] = await answered(phones[0], 0, kind, 0)
+
+        postgres_cluster.stop("fast")
+        try:
+            for n in range(1, players):
+                await phones[n].send(
+                    {"type": "answer", "question": 0, "value": answer_for(kind, n)}
+                )
+            for n in range(1, players):  # told at once, never a false ack
+                await phones[n].expect("error", timeout=15, code="not_saved", question=0)
+                assert not [m for m in phones[n].received if m["type"] == "answer_ack"]
+        finally:
+            postgres_cluster.start()
+
+        for n in range(1, players):  # once it is back, the acks come through the relay
+            acked[(ids[n], 0)] = (await phones[n].expect("answer_ack", timeout=30))["value"]
+        reveal = await projector.expect("reveal", timeout=15)
+        assert reveal["answered"] == players
+        await press(projector, {"type": "end"})
+        await projector.expect("ended", timeout=10)
+        archived = results(other, game["game_id"])
+        kept = {(a["player_id"], a["question_index"]): a["payload"] for a in archived["answers"]}
+        assert kept == acked
+
+    asyncio.run(main())
