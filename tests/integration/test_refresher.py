@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from markupsafe import escape
 
 from tests.integration.conftest import RunningServer, host, player, start_server
 from tests.integration.test_crash_recovery import answer_for, press, resume
@@ -105,7 +106,7 @@ def test_weighting_puts_the_question_they_got_wrong_first(server: RunningServer)
 
 
 def test_a_refresher_from_several_banks_by_topic_and_its_report(server: RunningServer) -> None:
-    created = refresher(server, tags=["icd10", "untagged"], count=10).json()
+    created = refresher(server, server.trainer_token, tags=["icd10", "untagged"], count=10).json()
     picks = created["refresher"]["questions"]
     assert {bank for bank, _ in picks} <= {"every-type", "icd10-coding"} and len(picks) == 10
     with server.api() as api:
@@ -117,6 +118,11 @@ def test_a_refresher_from_several_banks_by_topic_and_its_report(server: RunningS
     if len({bank for bank, _ in picks}) == 2:
         assert created["bank_id"] == "every-type+icd10-coding"
         assert qualified == {f"{bank}:{question}" for bank, question in picks}
+    # The console's report page shows every drawn question's text too.
+    with httpx.Client(base_url=server.base_url, timeout=10) as client:
+        assert login(client, "doctor", "doctor-pass-1").status_code in (200, 303)
+        page = client.get(f"/console/sessions/{created['game_id']}?lang=uz").text
+    assert all(str(escape(q["text"]["uz"])) in page for q in report["questions"])
 
 
 @pytest.mark.parametrize(
