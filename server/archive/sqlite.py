@@ -397,7 +397,7 @@ class SqliteArchive:
         def work(conn: sqlite3.Connection) -> str | None:
             row = conn.execute(
                 f"SELECT p.name FROM participants p JOIN games g ON g.id = p.game_id"
-                f" WHERE {where} ORDER BY p.joined_at DESC, p.game_id LIMIT 1",
+                f" WHERE {where} ORDER BY p.joined_at DESC, g.created_at DESC, p.game_id LIMIT 1",
                 params,
             ).fetchone()
             return None if row is None else str(row[0])

@@ -326,3 +326,15 @@ def write_version_7_archive(url: str) -> None:
         portable.execute(sql, params)
     raw.commit()
     raw.close()
+
+
+def test_a_staff_record_names_the_name_given_last_and_none_once_erased(archive_url: str) -> None:
+    async def work(archive: SqliteArchive) -> tuple[object, ...]:
+        latest = await archive.staff_name("S1", TotalsFilter())
+        bobur = await archive.staff_name("S1", TotalsFilter(trainers=("bobur",)))
+        nobody = await archive.staff_name("S1", TotalsFilter(trainers=("carol",)))
+        await archive.erase_staff("S1")
+        erased = await archive.staff_name("S1", TotalsFilter())
+        return latest, bobur, nobody, erased
+
+    assert run(archive_url, work) == ("Name of x", "Name of a", None, None)
