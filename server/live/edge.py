@@ -27,7 +27,9 @@ from quizkiosk.live.relayed import HOST_PREFIX, parse_close
 from quizkiosk.protocol import Everyone, Hosts, OnePlayer, Players
 from quizkiosk.protocol import Json as MessageJson
 from quizkiosk.scale.forwarding import CommandForwarder, ForwardTimeout, Json, Reply
-from quizkiosk.scale.redis_link import RedisUnavailable
+
+# Re-exported: what the web edge catches when Redis cannot be reached (scaled out).
+from quizkiosk.scale.redis_link import RedisUnavailable as RedisUnavailable
 from quizkiosk.scale.relay import Relayed, RelayListener
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from quizkiosk.engine.commands import Command, HostAction, KickPlayer, LockLobby
 from quizkiosk.engine.game import CommandRefused
 from quizkiosk.live.actor import GameMoved, GameStopped
 from quizkiosk.live.connection import CLOSE_ENDED, CLOSE_RESTARTING, Connection
-from quizkiosk.live.edge import GameHandle
+from quizkiosk.live.edge import GameHandle, RedisUnavailable
 from quizkiosk.protocol import (
     HostCommand,
     HostHello,
@@ -75,7 +75,12 @@ async def serve_host(websocket: WebSocket, state: AppState, connection: Connecti
             if isinstance(message, Ping):
                 connection.send(encode_message(Pong(state.registry.clock.now())))
             elif isinstance(message, HostHello):
-                actor = await hello(state, connection, message, actor)
+                try:
+                    actor = await hello(state, connection, message, actor)
+                except RedisUnavailable:  # scaled out: nothing was done; try again
+                    send_error(
+                        connection, "unavailable", "the server is busy for a moment; try again"
+                    )
             elif actor is None:
                 send_error(
                     connection,

@@ -6,7 +6,7 @@ from quizkiosk.engine.commands import JoinGame, LeaveGame, SubmitAnswer
 from quizkiosk.engine.game import CommandRefused
 from quizkiosk.live.actor import GameMoved, GameStopped
 from quizkiosk.live.connection import CLOSE_ENDED, CLOSE_NORMAL, CLOSE_RESTARTING, Connection
-from quizkiosk.live.edge import GameHandle
+from quizkiosk.live.edge import GameHandle, RedisUnavailable
 from quizkiosk.live.ratelimit import TokenBucket
 from quizkiosk.live.registry import token_digest
 from quizkiosk.protocol import (
@@ -208,6 +208,11 @@ async def take_frame(
         return True
     try:
         return await link.handle(message, received_at)
+    except RedisUnavailable:
+        # Scaled out, the shared directory is unreachable for a moment: nothing was
+        # done; the page may send it again.
+        send_error(connection, "unavailable", "the server is busy for a moment; try again")
+        return True
     except GameMoved:
         # Scaled out: another worker runs the game now; the page resumes through it.
         connection.close_soon(CLOSE_RESTARTING, "this game moved to another server; reconnect")

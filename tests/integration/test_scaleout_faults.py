@@ -260,3 +260,26 @@ def test_postgresql_stopped_mid_question_forwarded_answers_wait_and_are_acked(
         assert kept == acked
 
     asyncio.run(main())
+
+
+def test_while_redis_is_down_a_join_is_refused_clearly_and_works_once_it_is_back(
+    cluster: ScaledOut,
+) -> None:
+    owner, other = cluster.workers[0], cluster.workers[1]
+
+    async def main() -> None:
+        game = owner.create_game(time_per_question=120)
+        phone = await Client.connect(other, "/ws/play")
+        cluster.redis.stop(keep_data=True)
+        try:
+            await phone.send({"type": "join", "protocol": 1, "pin": game["pin"], "name": "Ann"})
+            refused = await phone.expect("error", timeout=15)
+            assert refused["code"] == "unavailable"
+        finally:
+            cluster.redis.start()
+        # The same socket, still open, joins once Redis is back.
+        await phone.send({"type": "join", "protocol": 1, "pin": game["pin"], "name": "Ann"})
+        welcome = await phone.expect("welcome", timeout=20)
+        assert welcome["player"]["name"] == "Ann"
+
+    asyncio.run(main())
