@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
-from quizkiosk.archive.records import Archive, GameRecord, SavedGame
+from quizkiosk.archive.records import Archive, GameRecord, SavedGame, SessionFilter
 from quizkiosk.banks.drawn import DrawnQuestionMissing, drawn_bank, recorded_picks
 from quizkiosk.banks.loader import BankCatalog
 from quizkiosk.banks.model import Bank
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 ENDED_PIN_MEMORY = 500  # how many ended PINs we still recognise as "ended"
 ENDED_GAME_KEEP_SECONDS = 3600  # players may still resume to the final screen this long
 ABANDONED_AFTER_SECONDS = 12 * 3600  # a game idle this long when the server starts is ended
+RUNNING_LISTED = 500  # scaled out: how far back the session list is read for running games
 
 
 def token_digest(token: str) -> str:
@@ -376,6 +377,44 @@ class GameRegistry:
         summary = {"id": game_id, "pin": pin, "title": info.title, "total": total}
         phase = "lobby" if results.started_at is None else "running"
         return RemoteGameView(self.cluster.router, info, summary, phase, len(results.participants))
+
+    async def running_games(self, trainers: tuple[str, ...] | None = None) -> list[LiveGame]:
+        """The games running here and (scaled out) on the other workers, of `trainers`
+        (None: everyone's). Another worker's game is described from the archive's
+        session list (one query), as far as the newest `RUNNING_LISTED` sessions go."""
+        local: list[LiveGame] = [
+            a for a in self.games.values() if trainers is None or a.info.owner in trainers
+        ]
+        cluster = self.cluster
+        if cluster is None or cluster.catalog is None:
+            return local
+        live = set(await cluster.leases.live_game_ids()) - set(self.games)
+        if not live:
+            return local
+        page = await self.archive.list_sessions(
+            SessionFilter(trainers=trainers, limit=RUNNING_LISTED)
+        )
+        remote: list[LiveGame] = []
+        for session in page.sessions:
+            if session.game_id not in live or session.ended_at is not None:
+                continue
+            bank = cluster.catalog.banks.get(session.bank_id)
+            info = GameInfo(
+                game_id=session.game_id,
+                pin=session.pin,
+                bank_id=session.bank_id,
+                title=texts(bank.title) if bank is not None else {"uz": session.bank_id},
+                owner=session.trainer,
+                host_token=self.host_token(session.game_id),
+                created_at=session.created_at,
+                mode=session.mode,
+            )
+            phase = "lobby" if session.started_at is None else "running"
+            summary: dict[str, object] = {"id": info.game_id, "pin": info.pin, "title": info.title}
+            remote.append(
+                RemoteGameView(cluster.router, info, summary, phase, session.participants)
+            )
+        return local + remote
 
     async def note_token(self, handle: GameHandle, player_id: str, token: str) -> None:
         """A player joined through `handle`: their token finds them again, on any worker."""

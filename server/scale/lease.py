@@ -164,6 +164,12 @@ class GameLeases:
         with unavailable_as_error():
             await self.redis.srem(self.keys.live_games(), game_id)
 
+    async def live_game_ids(self) -> list[str]:
+        """Every game registered as live (owned or not)."""
+        with unavailable_as_error():
+            members = await self.redis.smembers(self.keys.live_games())
+        return sorted(str(member) for member in members)
+
     async def orphans(self) -> list[str]:
         """Live games whose lease nobody holds (their owner died or paused past it)."""
         with unavailable_as_error():

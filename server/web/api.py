@@ -14,7 +14,7 @@ from quizkiosk.banks.model import Bank
 from quizkiosk.engine.commands import HostAction
 from quizkiosk.engine.game import CommandRefused
 from quizkiosk.engine.views import texts
-from quizkiosk.live.actor import GameActor
+from quizkiosk.live.edge import LiveGame as RunningGame
 from quizkiosk.reports.export import answer_rows, csv_text, xlsx_bytes
 from quizkiosk.reports.session import session_report
 from quizkiosk.reports.staff import heat_cells, needs_of, staff_record, topic_map
@@ -195,7 +195,7 @@ async def create_refresher(request: Request, trainer: Trainer) -> Response:
     return _json(created, status=201)
 
 
-def _live_game(actor: GameActor) -> LiveGame:
+def _live_game(actor: RunningGame) -> LiveGame:
     return LiveGame(
         game_id=actor.info.game_id,
         pin=actor.info.pin,
@@ -210,7 +210,8 @@ def _live_game(actor: GameActor) -> LiveGame:
 
 
 async def list_games(request: Request, trainer: Trainer) -> Response:
-    actors = state_of(request).registry.live_games()
+    whose = None if trainer.role == "admin" else (trainer.username,)
+    actors = await state_of(request).registry.running_games(whose)
     return _json([_live_game(a) for a in actors if may_control(trainer, a.info.owner)])
 
 

@@ -58,10 +58,10 @@ async def console_page(request: Request) -> Response:
     trainer = await current_trainer(request)
     if trainer is None:
         return to_login(request)
-    return console_response(request, trainer)
+    return await console_response(request, trainer)
 
 
-def console_response(
+async def console_response(
     request: Request,
     trainer: Trainer,
     status: int = 200,
@@ -72,9 +72,11 @@ def console_response(
     state = state_of(request)
     lang = choose_language(request)
     banks = [bank_view(b, lang) for b in sorted(state.catalog.banks.values(), key=lambda b: b.id)]
+    # Scaled out, the games other workers run are listed too.
+    whose = None if trainer.role == "admin" else (trainer.username,)
     games = [
         game_view(a, lang)
-        for a in state.registry.live_games()
+        for a in await state.registry.running_games(whose)
         if a.phase != "ended" and may_control(trainer, a.info.owner)
     ]
     games.sort(key=lambda g: g.created_at, reverse=True)
@@ -108,7 +110,7 @@ async def start_refresher_form(request: Request) -> Response:
         )
         started = await start_refresher(state_of(request), trainer, ask)
     except RefresherRefused as refused:
-        return console_response(request, trainer, refused.status, refused, form)
+        return await console_response(request, trainer, refused.status, refused, form)
     drawn = started.drawn
     where = f"/host/{started.actor.info.game_id}"
     if drawn.short or drawn.repeated:  # the projector tells the trainer (host_projector.html)

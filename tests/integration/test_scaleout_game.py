@@ -212,7 +212,7 @@ def test_kill_9_of_the_owner_mid_question_another_worker_takes_over(cluster: Sca
     assert "took over game" in cluster.logs()
 
 
-def test_the_trainers_pages_of_a_game_work_on_every_worker(cluster: ScaledOut) -> None:
+def test_the_trainers_pages_and_lists_of_a_game_work_on_every_worker(cluster: ScaledOut) -> None:
     owner = cluster.workers[0]
     game = owner.create_game(time_per_question=60)
 
@@ -232,6 +232,11 @@ def test_the_trainers_pages_of_a_game_work_on_every_worker(cluster: ScaledOut) -
                 qr = client.get(f"/host/{game['game_id']}/qr.svg")
                 assert qr.status_code == 200 and qr.text.lstrip().startswith("<")
                 assert client.get("/host/no-such-game").status_code == 404
+                console = client.get("/console")  # lists the game whichever worker runs it
+                assert console.status_code == 200 and game["pin"] in console.text
+            with worker.api() as api:
+                listed = api.get("/api/v1/games").json()
+            assert [(g["game_id"], g["players"]) for g in listed] == [(game["game_id"], 1)]
         # Ended from the API of a worker that does not run it: the owner ends it.
         with cluster.workers[1].api() as api:
             ended = api.post(f"/api/v1/games/{game['game_id']}/end")
