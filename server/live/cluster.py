@@ -190,6 +190,10 @@ class Cluster:
     async def _stop_lost(self, game_id: str, owned: _Owned) -> None:
         await owned.publisher.stop()
         await owned.keeper.stop(release=False)
+        # If Redis lost its data (not another owner), the game is in no live set any
+        # more: note it again, so that a sweeper gives it an owner (idempotent).
+        with contextlib.suppress(RedisUnavailable):
+            await self.leases.register(game_id)
         assert self.registry is not None
         actor = self.registry.forget(game_id)
         if actor is not None:

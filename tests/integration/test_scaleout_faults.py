@@ -5,6 +5,8 @@
   nothing, and its sockets are told to reconnect (4012); they resume on the new owner.
 - Redis restarted mid-game (its data kept): the workers reconnect, the sockets on
   other workers are resynced, and the game carries on to the end, nothing acked lost.
+- Redis restarted without its data: the owner lets the game go, a worker takes it
+  over from PostgreSQL (epoch 2), the phones resume and nothing acked is lost.
 - The owner stopped with SIGTERM: the game is handed over, its sockets resume, the
   other workers' sockets stay open.
 - PostgreSQL stopped mid-question: forwarded answers are told `not_saved`, never
@@ -14,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import time
@@ -281,5 +284,49 @@ def test_while_redis_is_down_a_join_is_refused_clearly_and_works_once_it_is_back
         await phone.send({"type": "join", "protocol": 1, "pin": game["pin"], "name": "Ann"})
         welcome = await phone.expect("welcome", timeout=20)
         assert welcome["player"]["name"] == "Ann"
+
+    asyncio.run(main())
+
+
+def test_redis_restarted_without_its_data_and_the_game_carries_on(cluster: ScaledOut) -> None:
+    owner, other = cluster.workers[0], cluster.workers[1]
+    players = 6
+
+    async def main() -> None:
+        game = owner.create_game(time_per_question=120)
+        projector = await projector_on(other.ws_url, game)
+        phones = [
+            await join(cluster.workers[n % 3].ws_url, game["pin"], f"Staff{n}")
+            for n in range(players)
+        ]
+        ids = [phone.received[-1]["player"]["id"] for phone in phones]
+        tokens = [phone.received[-1]["resume_token"] for phone in phones]
+        await press(projector, {"type": "start"})
+        question = await phones[0].expect("question", index=0, timeout=10)
+        kind = question["kind"]
+        acked: dict[tuple[str, int], object] = {}
+        for n in range(0, players, 2):
+            acked[(ids[n], 0)] = await answered(phones[n], 0, kind, n)
+
+        cluster.redis.restart(keep_data=False)  # leases, PINs, tokens, streams: all gone
+
+        # The owner finds its lease gone and lets the game go; a worker takes it over
+        # from PostgreSQL. Phones whose socket was closed resume through nginx.
+        await asyncio.sleep(2 * LEASE_SECONDS)
+        for n, phone in enumerate(phones):
+            if phone.socket.close_code is not None or n % 3 == 0:
+                with contextlib.suppress(Exception):
+                    await phone.close()
+                phones[n] = await resume_on(cluster.proxy_ws, tokens[n])
+        for n, phone in enumerate(phones):
+            if (ids[n], 0) not in acked:
+                acked[(ids[n], 0)] = await answered(phone, 0, kind, n)
+        projector = await projector_on(cluster.proxy_ws, game)
+        await press(projector, {"type": "end"})
+        await projector.expect("ended", timeout=10)
+        archived = results(other, game["game_id"])
+        kept = {(a["player_id"], a["question_index"]): a["payload"] for a in archived["answers"]}
+        assert kept == acked
+        assert game_epoch(cluster.database_url, game["game_id"]) >= 2
 
     asyncio.run(main())
