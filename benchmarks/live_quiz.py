@@ -371,17 +371,7 @@ async def run_async(
         token = ""
         if side == "ours":
             token = cli(work / "data", "trainers", "token", "bench")
-            async with httpx.AsyncClient(timeout=10) as http:
-                response = await http.post(
-                    f"{base}/api/v1/games",
-                    headers={"Authorization": f"Bearer {token}"},
-                    json={"bank_id": "bench", "settings": {"time_per_question": time_limit(args)}},
-                )
-            if response.status_code != 201:
-                raise RunFailed(
-                    f"could not create the game: {response.status_code} {response.text}"
-                )
-            game: dict[str, Any] = response.json()
+            game: dict[str, Any] = await create_game(base, token, args)
         else:
             game = {"game_id": "baseline", "host_token": "x" * 16, "pin": "123456"}
         async with websockets.connect(f"ws://127.0.0.1:{port}/ws/host", max_size=2**22) as ws:
@@ -439,12 +429,7 @@ async def run_async(
             run["bot_loop"] = sorted({r["loop"] for r in reports})
             host.reader.cancel()
         if side == "ours" and args.scenario != "memory":
-            async with httpx.AsyncClient(timeout=30) as http:
-                results = await http.get(
-                    f"{base}/api/v1/games/{game['game_id']}/results",
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-            run["archived"] = len(results.json()["answers"])
+            run["archived"] = await archived_answers(base, token, game["game_id"])
         summarise(run, reports, opened, args)
     except RunFailed as error:
         run.setdefault("failed", str(error))
@@ -464,6 +449,30 @@ async def run_async(
     for bot_log in log_dir.glob(f"{log_path.stem}-bots*.log"):
         run["log_problems"] += log_problems(bot_log.read_text(errors="replace"))
     return run
+
+
+async def create_game(base: str, token: str, args: argparse.Namespace) -> dict[str, Any]:
+    """A game of the bench bank through the API: its game_id, pin and host_token."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        response = await http.post(
+            f"{base}/api/v1/games",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"bank_id": "bench", "settings": {"time_per_question": time_limit(args)}},
+        )
+    if response.status_code != 201:
+        raise RunFailed(f"could not create the game: {response.status_code} {response.text}")
+    game: dict[str, Any] = response.json()
+    return game
+
+
+async def archived_answers(base: str, token: str, game_id: str) -> int:
+    """How many answers of the game the archive holds, read through the results API."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        results = await http.get(
+            f"{base}/api/v1/games/{game_id}/results",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    return len(results.json()["answers"])
 
 
 def log_problems(text: str) -> list[str]:
@@ -502,7 +511,7 @@ async def start_bots(
     return bots
 
 
-def stop_server(server: subprocess.Popen[bytes]) -> None:
+def stop_server(server: subprocess.Popen[Any]) -> None:
     server.send_signal(signal.SIGTERM)
     try:
         server.wait(timeout=30)
@@ -634,9 +643,14 @@ def run_once(args: argparse.Namespace, side: str, number: int, log_dir: Path) ->
         run = asyncio.run(run_async(args, side, number, work, log_dir))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return with_load(run, load, up, args.max_load)
+
+
+def with_load(run: dict[str, Any], load: float, up: str, max_load: float) -> dict[str, Any]:
+    """The run with the load before it (and whether above `max_load`) and after it."""
     run["load_before"] = round(load, 2)
     run["uptime_before"] = up
-    run["loaded"] = load > args.max_load
+    run["loaded"] = load > max_load
     run["load_after"] = round(os.getloadavg()[0], 2)
     return run
 
@@ -910,6 +924,24 @@ def main() -> int:
         "per_run": [compact(r) for r in runs],
         "logs": str(log_dir),
     }
+    notes = [
+        f"{run['side']} run {run['run']} started at load {run['load_before']} "
+        f"(above {args.max_load}) after {args.retries} retries"
+        for run in runs
+        if run["used"] and run["loaded"]
+    ]
+    return publish(args, report, result, failures, notes)
+
+
+def publish(
+    args: argparse.Namespace,
+    report: dict[str, Any],
+    result: dict[str, Any],
+    failures: list[str],
+    notes: list[str],
+) -> int:
+    """Print the report (and write it to --json), its tables, the failures and the notes;
+    the exit status: 1 if any run failed."""
     text = json.dumps(report, indent=2)
     if args.json:
         args.json.write_text(text)
@@ -917,14 +949,9 @@ def main() -> int:
     print_tables(args, result)
     for failure in failures:
         print(f"FAILED: {failure}", file=sys.stderr)
-    for run in runs:
-        if run["used"] and run["loaded"]:
-            print(
-                f"NOTE: {run['side']} run {run['run']} started at load {run['load_before']} "
-                f"(above {args.max_load}) after {args.retries} retries",
-                file=sys.stderr,
-            )
-    print(f"logs kept in {log_dir}", file=sys.stderr)
+    for note in notes:
+        print(f"NOTE: {note}", file=sys.stderr)
+    print(f"logs kept in {report['logs']}", file=sys.stderr)
     return 1 if failures else 0
 
 

@@ -47,7 +47,9 @@ def nginx_binary() -> str:
     return found
 
 
-def start_nginx(prefix: Path, ports: list[int]) -> tuple[subprocess.Popen[bytes], int]:
+def start_nginx(
+    prefix: Path, ports: list[int], worker_connections: int = 1024
+) -> tuple[subprocess.Popen[bytes], int]:
     listen = free_port()
     servers = "\n".join(f"        server 127.0.0.1:{port};" for port in ports)
     locations = documented_locations("http://quizkiosk_workers")
@@ -59,7 +61,7 @@ worker_processes 1;
 user root;
 error_log {prefix}/error.log warn;
 pid {prefix}/nginx.pid;
-events {{ worker_connections 1024; }}
+events {{ worker_connections {worker_connections}; }}
 http {{
     access_log off;
     client_body_temp_path {prefix}/body;
