@@ -15,6 +15,7 @@ from quizkiosk.engine.commands import HostAction
 from quizkiosk.engine.game import CommandRefused
 from quizkiosk.engine.views import texts
 from quizkiosk.live.edge import LiveGame as RunningGame
+from quizkiosk.live.edge import RedisUnavailable
 from quizkiosk.reports.export import answer_rows, csv_text, xlsx_bytes
 from quizkiosk.reports.session import session_report
 from quizkiosk.reports.staff import heat_cells, needs_of, staff_record, topic_map
@@ -143,7 +144,12 @@ async def _created(
 ) -> Response:
     if state.stopping:
         return api_error(503, "server_stopping", "the server is restarting; try again shortly")
-    actor = await state.registry.create_game(bank, settings, trainer.username, mode)
+    try:
+        actor = await state.registry.create_game(bank, settings, trainer.username, mode)
+    except RedisUnavailable:  # scaled out: nothing was started; the trainer tries again
+        return api_error(
+            503, "unavailable", "Redis cannot be reached: no game was created; try again shortly"
+        )
     created = GameCreated(
         game_id=actor.info.game_id,
         pin=actor.info.pin,

@@ -26,6 +26,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 LETTERS = "ABCDEF"
+# Scaled out, a new game needs Redis (its PIN and lease); the Start forms say so.
+REDIS_DOWN = N_(
+    "The game could not be started: the server cannot reach Redis, which all the servers "
+    "of this training centre share. Press Start again in a moment."
+)
 SHAPES = ("triangle", "diamond", "circle", "square", "star", "hexagon")
 # Each choice the form offers, with the msgid that explains it in one line.
 SCORING_CHOICES = (

@@ -16,9 +16,15 @@ from quizkiosk.accounts.store import Trainer
 from quizkiosk.engine.commands import HostAction
 from quizkiosk.engine.game import CommandRefused
 from quizkiosk.live.actor import GameStopped
-from quizkiosk.live.edge import LiveGame
+from quizkiosk.live.edge import LiveGame, RedisUnavailable
 from quizkiosk.web.auth import current_trainer, read_form, state_of
-from quizkiosk.web.bank_pages import bank_page_response, bank_view, posted_bank, settings_from_form
+from quizkiosk.web.bank_pages import (
+    REDIS_DOWN,
+    bank_page_response,
+    bank_view,
+    posted_bank,
+    settings_from_form,
+)
 from quizkiosk.web.i18n import N_, choose_language
 from quizkiosk.web.refresher_form import quick_refresher_view
 from quizkiosk.web.refresher_start import RefresherRefused, refresher_ask, start_refresher
@@ -140,7 +146,10 @@ async def start_game(request: Request) -> Response:
     if state.stopping:
         error = N_("The server is restarting. Press Start again in a moment.")
         return bank_page_response(request, trainer, bank, 503, error, form)
-    actor = await state.registry.create_game(bank, settings, trainer.username)
+    try:
+        actor = await state.registry.create_game(bank, settings, trainer.username)
+    except RedisUnavailable:  # scaled out: nothing was started; the trainer tries again
+        return bank_page_response(request, trainer, bank, 503, REDIS_DOWN, form)
     return RedirectResponse(f"/host/{actor.info.game_id}", status_code=303)
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from pydantic import ValidationError
 from quizkiosk.banks.model import Bank
 from quizkiosk.engine.settings import RaceSettings
+from quizkiosk.live.edge import RedisUnavailable
 from quizkiosk.web.auth import state_of
-from quizkiosk.web.bank_pages import bank_page_response, posted_bank
+from quizkiosk.web.bank_pages import REDIS_DOWN, bank_page_response, posted_bank
 from quizkiosk.web.i18n import N_
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -74,7 +75,10 @@ async def start_race(request: Request) -> Response:
     if state.stopping:
         restarting = "The server is restarting. Press Start again in a moment."
         return bank_page_response(request, trainer, bank, 503, restarting, form)
-    actor = await state.registry.create_game(bank, settings, trainer.username, "race")
+    try:
+        actor = await state.registry.create_game(bank, settings, trainer.username, "race")
+    except RedisUnavailable:  # scaled out: nothing was started; the trainer tries again
+        return bank_page_response(request, trainer, bank, 503, REDIS_DOWN, form)
     return RedirectResponse(f"/host/{actor.info.game_id}", status_code=303)
 
 

@@ -22,6 +22,7 @@ from quizkiosk.archive.records import TotalsFilter
 from quizkiosk.banks.drawn import drawn_bank
 from quizkiosk.engine.settings import GameSettings
 from quizkiosk.live.actor import GameActor
+from quizkiosk.live.edge import RedisUnavailable
 from quizkiosk.reports.refresher_draw import (
     DEFAULT_COUNT,
     MAX_COUNT,
@@ -34,6 +35,7 @@ from quizkiosk.reports.refresher_draw import (
     misses_from,
     seen_in,
 )
+from quizkiosk.web.bank_pages import REDIS_DOWN
 from quizkiosk.web.i18n import N_
 from quizkiosk.web.state import AppState
 from quizkiosk.web.trainer_common import report_owners
@@ -162,9 +164,12 @@ async def start_refresher(state: AppState, trainer: Trainer, ask: RefresherAsk) 
     record = _draw_record(ask, bank_ids, drawn, weighted=misses is not None)
     # Named staff must give their staff ID, so the next refresher knows what they saw.
     settings = GameSettings(require_staff_id=bool(ask.staff_ids))
-    actor = await state.registry.create_game(
-        drawn_bank(banks, drawn.picks), settings, trainer.username, "quiz", draw=record
-    )
+    try:
+        actor = await state.registry.create_game(
+            drawn_bank(banks, drawn.picks), settings, trainer.username, "quiz", draw=record
+        )
+    except RedisUnavailable as error:  # scaled out: nothing was started
+        raise RefresherRefused(503, "unavailable", REDIS_DOWN) from error
     return StartedRefresher(actor, drawn, weighted=misses is not None)
 
 

@@ -11,6 +11,9 @@
   other workers' sockets stay open.
 - PostgreSQL stopped mid-question: forwarded answers are told `not_saved`, never
   acknowledged falsely, and acknowledged once it is back.
+- Redis down: a new game (API, console form, refresher) is refused clearly (503
+  `unavailable`, a translated message on the bank page), nothing is half-made, and the
+  same request works once Redis is back.
 """
 
 from __future__ import annotations
@@ -23,16 +26,20 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 
 from tests.integration.conftest import Client
 from tests.integration.scaleout import ScaledOut, scaled_out
 from tests.integration.test_crash_recovery import answer_for, press, results
+from tests.integration.test_login import login
 from tests.integration.test_scaleout_game import join, projector_on, resume_on
 from tests.postgres_server import PostgresCluster
 
 LEASE_SECONDS = 5.0  # quizkiosk.scale.lease.LEASE_TTL_SECONDS
+# Part of the Uzbek translation of the Start forms' message (bank_pages.REDIS_DOWN).
+UZBEK_NO_REDIS = "Redis bilan bogʻlana olmayapti"
 
 
 @pytest.fixture
@@ -330,3 +337,49 @@ def test_redis_restarted_without_its_data_and_the_game_carries_on(cluster: Scale
         assert game_epoch(cluster.database_url, game["game_id"]) >= 2
 
     asyncio.run(main())
+
+
+def running_games(client: httpx.Client) -> list[str]:
+    response = client.get("/api/v1/games")
+    assert response.status_code == 200, response.text
+    return [game["game_id"] for game in response.json()]
+
+
+def test_while_redis_is_down_a_new_game_is_refused_clearly_and_created_once_it_is_back(
+    cluster: ScaledOut,
+) -> None:
+    worker = cluster.workers[1]
+    api = worker.api()
+    console = httpx.Client(base_url=worker.base_url, timeout=30)
+    assert login(console, "nurse", "nurse-pass-1").status_code == 303
+    form = {"bank_id": "every-type", "time_mode": "bank", "csrf_token": "token-1"}
+    cluster.redis.stop(keep_data=True)
+    try:
+        refused = api.post("/api/v1/games", json={"bank_id": "every-type"})
+        assert refused.status_code == 503, refused.text
+        assert refused.json()["error"]["code"] == "unavailable"
+        assert "Redis" in refused.json()["error"]["message"]
+
+        refresher = api.post("/api/v1/refreshers", json={"bank_ids": ["every-type"]})
+        assert refresher.status_code == 503, refresher.text
+        assert refresher.json()["error"]["code"] == "unavailable"
+
+        page = console.post("/console/games?lang=uz", data=form)
+        assert page.status_code == 503
+        assert UZBEK_NO_REDIS in page.text
+        english = console.post("/console/games?lang=en", data=form)
+        assert english.status_code == 503
+        assert "cannot reach Redis" in english.text
+    finally:
+        cluster.redis.start()
+    # Nothing was half-made: no game runs, and every worker's log is clean.
+    assert running_games(api) == []
+    created = api.post("/api/v1/games", json={"bank_id": "every-type"})
+    assert created.status_code == 201, created.text
+    assert running_games(api) == [created.json()["game_id"]]
+    started = console.post("/console/games", data=form)
+    assert started.status_code == 303
+    assert started.headers["location"].startswith("/host/")
+    assert "Traceback" not in cluster.logs()
+    api.close()
+    console.close()
