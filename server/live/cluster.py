@@ -40,7 +40,7 @@ from quizkiosk.scale.forwarding import CommandForwarder, Forwarded, Json
 from quizkiosk.scale.inbox import NotOwner, OwnerInbox
 from quizkiosk.scale.lease import CHECK_INTERVAL_SECONDS, GameLeases, Lease, LeaseKeeper
 from quizkiosk.scale.limits import SharedAttemptGuard, SharedFailures
-from quizkiosk.scale.pins import PinDirectory
+from quizkiosk.scale.pins import ENDED_PIN_MEMORY, PinDirectory
 from quizkiosk.scale.redis_link import Keys, RedisUnavailable, open_redis, unavailable_as_error
 from quizkiosk.scale.relay import OutputRelay, RelayListener
 from quizkiosk.scale.resume_tokens import ResumeTokens
@@ -357,6 +357,7 @@ class Cluster:
             except RedisUnavailable as error:
                 log.warning("cannot look for orphaned games: %s", error)
                 continue
+            await self._seed_ended_pins_if_lost()
             for game_id in orphans:
                 if game_id not in self._owned and game_id not in self._taking_over:
                     self._taking_over.add(game_id)
@@ -412,12 +413,28 @@ class Cluster:
         )
         return True
 
+    async def _seed_ended_pins_if_lost(self) -> None:
+        """A Redis that came back without its data no longer knows which PINs ended
+        lately, and a late phone would hear "no such game": seed them again from the
+        archive, as at start (one EXISTS a second while nothing is lost)."""
+        assert self.registry is not None
+        try:
+            if await self.pins.seeded():
+                return
+            await self.pins.remember_ended(
+                await self.registry.archive.recently_ended(ENDED_PIN_MEMORY)
+            )
+        except Exception as error:  # Redis or the archive away again: the next sweep retries
+            log.warning("cannot seed the ended PINs again: %s", error)
+            return
+        log.warning("Redis had lost its data: the recently ended PINs are known again")
+
     async def adopt_unfinished(self) -> None:
         """At start: every game the archive says is running should have an owner (after
         Redis lost its data, nobody else would know of them)."""
         assert self.registry is not None
         archive = self.registry.archive
-        await self.pins.remember_ended(await archive.recently_ended(500))
+        await self.pins.remember_ended(await archive.recently_ended(ENDED_PIN_MEMORY))
         for saved in await archive.unfinished_games():
             await self.leases.register(saved.game.game_id)
 

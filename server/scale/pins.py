@@ -52,9 +52,11 @@ redis.call('ZADD', KEYS[2], t[1] + t[2] / 1000000, ARGV[3])
     + "return 1\n"
 )
 # Seeding from the archive at start (oldest first): a PIN that is live or already
-# remembered is left as it is. ARGV: memory, the PIN keys' prefix, then pin, game, ...
+# remembered is left as it is; KEYS[3] marks the data as seeded (a Redis that lost its
+# data has no mark). ARGV: memory, the PIN keys' prefix, then pin, game, ...
 _REMEMBER = (
     """
+redis.call('SET', KEYS[3], '1')
 local t = redis.call('TIME')
 local now = t[1] + t[2] / 1000000
 local count = (#ARGV - 2) / 2
@@ -131,17 +133,24 @@ class PinDirectory:
     async def remember_ended(self, ended: list[tuple[str, str]]) -> None:
         """Seed the ended PINs from the archive (`(pin, game id)`, newest first, as
         `Archive.recently_ended` gives them); PINs live or known already stay as they are."""
-        if not ended:
-            return
         for pin, _ in ended:
             _check_pin(pin)
         oldest_first = list(reversed(ended[: self.ended_memory]))
         args: list[str | int] = [self.ended_memory, self.keys.pin("")]
         for pin, game_id in oldest_first:
             args += [pin, game_id]
-        keys = [self.keys.ended_pins(), self.keys.ended_order()]
+        keys = [self.keys.ended_pins(), self.keys.ended_order(), self._seeded_key()]
         with unavailable_as_error():
             await self._remember(keys=keys, args=args)
+
+    async def seeded(self) -> bool:
+        """Whether this Redis has been seeded with the ended PINs: False after it lost
+        its data (restarted empty), until `remember_ended` seeds it again."""
+        with unavailable_as_error():
+            return int(await self.redis.exists(self._seeded_key())) == 1
+
+    def _seeded_key(self) -> str:
+        return self.keys.ended_pins() + ":seeded"
 
 
 def _check_pin(pin: str) -> None:

@@ -106,6 +106,27 @@ def test_ended_pins_are_seeded_from_the_archive_without_touching_live_ones(
     asyncio.run(scenario())
 
 
+def test_a_redis_that_lost_its_data_reads_as_not_seeded_until_seeded_again(
+    redis_server: RedisServer,
+) -> None:
+    async def scenario() -> None:
+        client = open_redis(redis_server.url)
+        pins = PinDirectory(client)
+        assert not await pins.seeded()
+        await pins.remember_ended([])  # an archive with no ended game seeds too
+        assert await pins.seeded()
+        await pins.remember_ended([("300004", "g4")])
+        redis_server.restart(keep_data=False)
+        assert not await pins.seeded()
+        assert not await pins.has_ended("300004")
+        await pins.remember_ended([("300004", "g4")])
+        assert await pins.seeded()
+        assert await pins.ended_game("300004") == "g4"
+        await client.aclose()
+
+    asyncio.run(scenario())
+
+
 def test_a_malformed_pin_is_refused_clearly_and_changes_nothing(redis_server: RedisServer) -> None:
     async def scenario() -> None:
         client = open_redis(redis_server.url)

@@ -11,6 +11,8 @@
   other workers' sockets stay open.
 - PostgreSQL stopped mid-question: forwarded answers are told `not_saved`, never
   acknowledged falsely, and acknowledged once it is back.
+- Redis restarted without its data after a game ended: its PIN still reads as ended
+  (the workers seed the recently ended PINs again from the archive), not as unknown.
 - Redis down: a new game (API, console form, refresher) is refused clearly (503
   `unavailable`, a translated message on the bank page), nothing is half-made, and the
   same request works once Redis is back.
@@ -383,3 +385,34 @@ def test_while_redis_is_down_a_new_game_is_refused_clearly_and_created_once_it_i
     assert "Traceback" not in cluster.logs()
     api.close()
     console.close()
+
+
+def test_after_redis_lost_its_data_an_ended_pin_still_reads_as_ended(
+    cluster: ScaledOut,
+) -> None:
+    owner, other = cluster.workers[0], cluster.workers[1]
+    game = owner.create_game(time_per_question=120)
+    with owner.api() as api:
+        assert api.post(f"/api/v1/games/{game['game_id']}/end").status_code in (200, 204)
+
+    async def join_error() -> str:
+        phone = await Client.connect(other, "/ws/play")
+        try:
+            await phone.send({"type": "join", "protocol": 1, "pin": game["pin"], "name": "Late"})
+            return str((await phone.expect("error", timeout=15))["code"])
+        finally:
+            await phone.close()
+
+    async def main() -> None:
+        assert await join_error() == "game_ended"
+        cluster.redis.restart(keep_data=False)
+        # Each worker looks once a second; until then the PIN may read as unknown.
+        codes = []
+        for _ in range(10):
+            await asyncio.sleep(1.0)
+            codes.append(await join_error())
+            if codes[-1] == "game_ended":
+                break
+        assert codes[-1] == "game_ended", codes
+
+    asyncio.run(main())
