@@ -1,12 +1,14 @@
 """One WebSocket connection with a bounded send queue and no task of its own when idle.
 
 A broadcast hands the same pre-encoded frame to every connection without waiting.
-When nothing is queued for a connection, its frame is written at once: the send
-coroutine is driven by hand, and with a socket that is not backed up it finishes
-without ever suspending (the ASGI send path only waits when the socket's buffer is
-full). Only a connection that is backed up gets a task, which finishes the write and
-drains its queue, then ends. So 2,000 idle players hold no 2,000 writer tasks, and a
-question reaches them without 2,000 task wake-ups.
+When nothing is queued for a connection, its frame is written at once: straight to
+the socket when the web layer gives a `WriteNow` for it (the frame encoded to UTF-8
+once per broadcast, not once per player), else the send coroutine is driven by hand,
+and with a socket that is not backed up it finishes without ever suspending (the ASGI
+send path only waits when the socket's buffer is full). Only a connection that is
+backed up gets a task, which finishes the write and drains its queue, then ends. So
+2,000 idle players hold no 2,000 writer tasks, and a question reaches them without
+2,000 task wake-ups.
 
 A client too slow to drain its queue is disconnected (it may resume) rather than
 slowing the game for everyone. Every way a connection ends sends a close frame with a
@@ -49,6 +51,28 @@ DRAIN_SECONDS = 1.0
 
 SendText = Callable[[str], Coroutine[Any, Any, None]]
 Close = Callable[[int, str], Awaitable[None]]
+# Writes one text frame, given as UTF-8, straight to the socket if it can do so at once
+# (True); False: it cannot now (backed up, closing), use `SendText`.
+WriteNow = Callable[[bytes], bool]
+
+
+class _Utf8Cache:
+    """The UTF-8 of the last frame written: a broadcast hands the same string to every
+    connection in turn, so it is encoded once, not once per player."""
+
+    __slots__ = ("data", "text")
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.data = b""
+
+    def encode(self, frame: str) -> bytes:
+        if frame is not self.text:
+            self.text, self.data = frame, frame.encode()
+        return self.data
+
+
+_utf8 = _Utf8Cache()
 
 
 class Connection:
@@ -60,6 +84,7 @@ class Connection:
         "_limit",
         "_queue",
         "_send_text",
+        "_write_direct",
         "_writer",
         "close_code",
         "closed",
@@ -70,9 +95,14 @@ class Connection:
     relayed: ClassVar[bool] = False
 
     def __init__(
-        self, send_text: SendText, close: Close, queue_limit: int = SEND_QUEUE_LIMIT
+        self,
+        send_text: SendText,
+        close: Close,
+        queue_limit: int = SEND_QUEUE_LIMIT,
+        write_now: WriteNow | None = None,
     ) -> None:
         self._send_text = send_text
+        self._write_direct = write_now
         self._close = close
         self._limit = queue_limit
         self._queue: deque[str] | None = None  # only while backed up, as the writer
@@ -98,6 +128,9 @@ class Connection:
         self._write_now(frame)
 
     def _write_now(self, frame: str) -> None:
+        direct = self._write_direct
+        if direct is not None and direct(_utf8.encode(frame)):
+            return  # written, without a coroutine: the usual case at 2,000 players
         coroutine = self._send_text(frame)
         try:
             waiting_on = coroutine.send(None)

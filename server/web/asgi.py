@@ -14,11 +14,22 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from quizkiosk.live.connection import WriteNow
+from quizkiosk.web.direct_write import direct_writer
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 SocketEndpoint = Callable[[WebSocket], Awaitable[None]]
+
+
+class GameSocket(WebSocket):
+    """A game socket: Starlette's WebSocket, plus a way to write a ready-encoded text
+    frame at once (quizkiosk.web.direct_write), or None."""
+
+    def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        super().__init__(scope, receive, send)
+        self.write_now: WriteNow | None = direct_writer(send)
 
 
 class KioskApp(Starlette):
@@ -31,7 +42,7 @@ class KioskApp(Starlette):
             endpoint = self._sockets.get(_route_path(scope))
             if endpoint is not None:
                 scope["app"] = self  # as Starlette sets it: endpoints read app.state
-                await endpoint(WebSocket(scope, receive, send))
+                await endpoint(GameSocket(scope, receive, send))
                 return
         await super().__call__(scope, receive, send)
 

@@ -35,7 +35,9 @@ def open_connection(websocket: WebSocket) -> Connection:
         if websocket.application_state == WebSocketState.CONNECTED:
             await websocket.close(code=code, reason=reason)
 
-    return Connection(websocket.send_text, close)
+    # A game socket may write ready-encoded frames straight away (quizkiosk.web.asgi).
+    write_now = getattr(websocket, "write_now", None)
+    return Connection(websocket.send_text, close, write_now=write_now)
 
 
 @contextlib.asynccontextmanager
