@@ -233,11 +233,14 @@ class SqliteArchive:
             conn.executemany(_UPSERT_PARTICIPANT, participant_rows)
             conn.executemany(_INSERT_ANSWER, answer_rows)
             conn.executemany(_INSERT_ATTEMPT, attempt_rows)
-            _recompute_topics(conn, participant_rows, answer_rows, attempt_rows)
+            if participant_rows or answer_rows or attempt_rows:
+                topic_totals.mark_stale(conn, game_id)  # not recomputed on the ack's path
             for at in started:
                 _update_game(game_id, "started_at", at)(conn)
             for at, standings in ends:
                 _write_end(conn, game_id, at, standings)
+            if ends:
+                topic_totals.recompute_game(conn, game_id)  # a finished session is exact
 
         await self.write(work)
 

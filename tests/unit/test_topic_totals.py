@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from quizkiosk.archive import topic_totals
 from quizkiosk.archive.migrations import MIGRATIONS
 from quizkiosk.archive.records import (
     AnswerRecord,
@@ -132,6 +133,10 @@ async def fill(archive: SqliteArchive) -> None:
             answer("g3", "y", 1, "card:q1", False),
         ],
     )
+    # Running sessions only queue themselves; the totals are recomputed before a roll-up
+    # is read, as the server does (quizkiosk.web.review_totals).
+    while await archive.recompute_stale_topics(100):
+        pass
 
 
 def run(archive_url: str, work: object) -> object:
@@ -338,3 +343,35 @@ def test_a_staff_record_names_the_name_given_last_and_none_once_erased(archive_u
         return latest, bobur, nobody, erased
 
     assert run(archive_url, work) == ("Name of x", "Name of a", None, None)
+
+
+def test_a_live_game_only_queues_its_session_and_its_end_makes_the_totals_exact(
+    archive_url: str,
+) -> None:
+    """Nothing is recomputed on the way to an answer's acknowledgement: a running game's
+    batches queue the session; the batch that ends it recomputes it and takes it off."""
+
+    async def work(archive: SqliteArchive) -> tuple[object, ...]:
+        people = [person("g9", "p1", "S9", "Therapy")]
+        await play(archive, "g9", "icd", "aziza", 10, people, [answer("g9", "p1", 0, "q1", True)])
+        queued = await archive.read(lambda conn: topic_totals.stale_games(conn, 100))
+        rows_while_running = await archive.read(
+            lambda conn: conn.execute(
+                "SELECT COUNT(*) FROM topic_totals WHERE game_id = 'g9'"
+            ).fetchone()[0]
+        )
+        await archive.record_inputs("g9", [InputRecord(4, 3.0, {"k": 4}, ended_at=3.0)])
+        queued_after = await archive.read(lambda conn: topic_totals.stale_games(conn, 100))
+        totals = await archive.read(
+            lambda conn: conn.execute(
+                "SELECT staff_id, topic, answered, correct_count FROM topic_totals"
+                " WHERE game_id = 'g9'"
+            ).fetchall()
+        )
+        return queued, rows_while_running, queued_after, [tuple(row) for row in totals]
+
+    queued, rows_while_running, queued_after, totals = run(archive_url, work)  # type: ignore[misc]
+    assert queued == ["g9"]
+    assert rows_while_running == 0
+    assert queued_after == []
+    assert totals == [("S9", "coding", 1, 1)]
