@@ -308,7 +308,9 @@ def test_the_review_after_a_quiz_and_a_race(
         started = page.url.rsplit("/", 1)[1].split("?")[0]
         # The test bank has fewer questions on the topic than the form asks for: said so.
         notice = page.locator("[data-testid=refresher-notice]")
-        assert notice.is_visible() and "not 8" in notice.inner_text()
+        # The lobby (with the notice) shows once the projector's socket is welcomed.
+        notice.wait_for(state="visible", timeout=15_000)
+        assert "not 8" in notice.inner_text()
         take(page, "review-1920-refresher-projector", full_page=False)
         with server.api() as api:
             games = {g["game_id"]: g for g in api.get("/api/v1/games").json()}
