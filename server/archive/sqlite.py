@@ -827,19 +827,6 @@ def _load_results(conn: sqlite3.Connection, game_id: str) -> GameResults | None:
 
 def _totals_conditions(query: TotalsFilter) -> tuple[str, list[object]]:
     """The WHERE clause (over participants p and games g) of the roll-up queries."""
-    conditions = ["p.staff_id IS NOT NULL OR p.department IS NOT NULL"]
-    params: list[object] = []
-    for sql, value in (
-        ("g.trainer = ?", query.trainer),
-        ("p.staff_id = ?", query.staff_id),
-        ("p.department = ?", query.department),
-        ("g.created_at >= ?", query.since),
-        ("g.created_at < ?", query.until),
-    ):
-        if value is not None:
-            conditions.append(sql)
-            params.append(value)
-    if query.trainers is not None:
-        conditions.append(_one_of("g.trainer", query.trainers))
-        params.extend(query.trainers)
-    return " AND ".join(f"({c})" for c in conditions), params
+    return topic_totals.filter_conditions(
+        query, people="p.", games="g.", base="p.staff_id IS NOT NULL OR p.department IS NOT NULL"
+    )

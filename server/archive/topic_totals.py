@@ -168,26 +168,31 @@ def stale_games(conn: sqlite3.Connection, limit: int) -> list[str]:
 # -- reads -------------------------------------------------------------------------------
 
 
-def _conditions(query: TotalsFilter) -> tuple[str, list[object]]:
-    conditions = ["1 = 1"]
+def filter_conditions(
+    query: TotalsFilter, *, people: str = "", games: str = "", base: str = "1 = 1"
+) -> tuple[str, list[object]]:
+    """The WHERE clause of a roll-up for `query`, and its parameters: over
+    `topic_totals` (every column on one table) or over participants and games
+    (`people="p."`, `games="g."`, as the per-question roll-ups read them)."""
+    conditions = [base]
     params: list[object] = []
     for sql, value in (
-        ("trainer = ?", query.trainer),
-        ("staff_id = ?", query.staff_id),
-        ("department = ?", query.department),
-        ("created_at >= ?", query.since),
-        ("created_at < ?", query.until),
+        (f"{games}trainer = ?", query.trainer),
+        (f"{people}staff_id = ?", query.staff_id),
+        (f"{people}department = ?", query.department),
+        (f"{games}created_at >= ?", query.since),
+        (f"{games}created_at < ?", query.until),
     ):
         if value is not None:
             conditions.append(sql)
             params.append(value)
     if query.trainers is not None:
         if query.trainers:
-            conditions.append(f"trainer IN ({', '.join('?' for _ in query.trainers)})")
+            conditions.append(f"{games}trainer IN ({', '.join('?' for _ in query.trainers)})")
             params.extend(query.trainers)
         else:
-            conditions.append("0 = 1")
-    return " AND ".join(conditions), params
+            conditions.append("0 = 1")  # nobody's sessions
+    return " AND ".join(f"({c})" for c in conditions), params
 
 
 # Staff below a threshold on a topic, grouped by department, weakest first; the total
@@ -223,7 +228,7 @@ def below_threshold(
     offset: int,
     by_topic: bool = False,
 ) -> StaffTopicPage:
-    where, params = _conditions(query)
+    where, params = filter_conditions(query)
     having = (min_answers, threshold)
     below = _BELOW.format(where=where, order=_BY_TOPIC if by_topic else _WEAKEST)
     rows = conn.execute(below, (*params, *having, limit, offset)).fetchall()
@@ -257,7 +262,7 @@ ORDER BY department, topic
 
 
 def by_department(conn: sqlite3.Connection, query: TotalsFilter) -> list[DepartmentTopicTotal]:
-    where, params = _conditions(query)
+    where, params = filter_conditions(query)
     return [
         DepartmentTopicTotal(str(d), str(t), int(a), int(r), int(n))
         for d, t, a, r, n in conn.execute(_DEPARTMENTS.format(where=where), params).fetchall()
