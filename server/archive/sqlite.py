@@ -37,6 +37,7 @@ from quizkiosk.archive.records import (
     StandingRecord,
     TotalsFilter,
 )
+from quizkiosk.archive.sqlite_checkpointer import WalCheckpointer
 from quizkiosk.archive.topic_totals import (
     DepartmentTopicTotal,
     StaffTopicPage,
@@ -61,6 +62,9 @@ class SqliteArchive:
         self.path = Path(path)
         self._busy_timeout = busy_timeout  # seconds to wait on another process's lock
         self._writer = GroupCommitWriter(self._open_writer_connection)
+        self._checkpointer = WalCheckpointer(
+            lambda: _connect(self.path, self._busy_timeout), lambda: self._writer.commits
+        )
         self._reader: ThreadPoolExecutor | None = None
         self._read_conn: sqlite3.Connection | None = None  # used only on the reader thread
         self._state = "new"
@@ -70,6 +74,11 @@ class SqliteArchive:
     def commits(self) -> int:
         """How many write transactions have committed: answers per commit shows grouping."""
         return self._writer.commits
+
+    @property
+    def checkpoints(self) -> int:
+        """How many times the checkpoint thread has copied the log into the file."""
+        return self._checkpointer.checkpoints
 
     @property
     def pending_writes(self) -> int:
@@ -85,6 +94,7 @@ class SqliteArchive:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             await self._writer.start()  # migrates before anyone can read
+            self._checkpointer.start()
             reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-reader")
             self._reader = reader
             loop = asyncio.get_running_loop()
@@ -107,10 +117,11 @@ class SqliteArchive:
             await asyncio.shield(self._closing)
 
     async def _shutdown(self) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._checkpointer.stop)
         await self._writer.stop()
         reader, self._reader = self._reader, None
         if reader is not None:
-            loop = asyncio.get_running_loop()
             await loop.run_in_executor(reader, self._close_reader_connection)
             reader.shutdown(wait=False)
 
@@ -124,6 +135,9 @@ class SqliteArchive:
                     f"SQLite could not use WAL journaling for {self.path} (got {mode!r}); "
                     "keep the data directory on a local disk, not a network share."
                 )
+            # Checkpoints run on their own thread (sqlite_checkpointer), not inside
+            # the commit that acknowledges a batch of answers.
+            conn.execute("PRAGMA wal_autocheckpoint = 0")
             migrate(conn)
         except BaseException:
             conn.close()

@@ -244,6 +244,38 @@ def test_500_concurrent_answers_share_few_commits_and_survive_reopening(archive_
     assert sorted(a.player_id for a in results.answers) == [f"p{n:03}" for n in range(500)]
 
 
+def test_commits_never_checkpoint_and_the_checkpoint_thread_empties_the_log(
+    tmp_path: Path,
+) -> None:
+    """The commit that acknowledges answers never copies the log into the file (that
+    made one batch in a few wait tens of ms); the checkpoint thread does it instead."""
+    path = tmp_path / "archive.sqlite3"
+
+    async def scenario(archive: SqliteArchive) -> tuple[int, int]:
+        await archive.record_game(game())
+        autocheckpoint = await archive.write(
+            lambda conn: conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        )
+        # 3,000 answers in 30 commits: ~3x the 1,000-page log at which SQLite would
+        # have checkpointed inside a commit.
+        for batch in range(30):
+            await asyncio.gather(
+                *(archive.record_answer(answer(f"p{batch}-{n}")) for n in range(100))
+            )
+        deadline = asyncio.get_running_loop().time() + 10
+        while archive.checkpoints == 0:
+            assert asyncio.get_running_loop().time() < deadline, "no checkpoint in 10 s"
+            await asyncio.sleep(0.05)
+        return autocheckpoint, archive.checkpoints
+
+    autocheckpoint, checkpoints = run_with(path, scenario)
+
+    assert autocheckpoint == 0
+    assert checkpoints >= 1
+    results = run_with(path, lambda archive: archive.game_results("g1"))
+    assert results is not None and len(results.answers) == 3000
+
+
 def test_answers_queued_together_are_written_in_exactly_one_commit(archive_url: str) -> None:
     async def scenario(archive: SqliteArchive) -> tuple[int, int, int]:
         await archive.record_game(game())
