@@ -610,9 +610,14 @@ class QuizGame:
             current.pauses.append((current.paused_at, now))
             current.paused_at = None
         self.phase = Phase.REVEAL
-        for player in self.players.values():
-            if player.id not in current.answers and current.played.question.scored:
-                player.streak = 0
+        # No answer breaks the streak only on a question worth points: a practice
+        # question (points 0) and a poll left unanswered leave it as it was
+        # (docs/scoring.md). `scored` stays as it is: the results use it.
+        question = current.played.question
+        if question.scored and question.points > 0:
+            for player in self.players.values():
+                if player.id not in current.answers:
+                    player.streak = 0
         return [self._close_event(current)]
 
     def _close_event(self, current: _OpenQuestion) -> QuestionClosed:

@@ -435,6 +435,39 @@ def test_streak_bonus_grows_with_consecutive_correct_answers_and_resets() -> Non
     assert points == [1000, 1100, 0, 1000]
 
 
+def test_an_unanswered_practice_question_neither_builds_nor_breaks_a_streak() -> None:
+    # docs/scoring.md: a practice question (points: 0) answered right extends the
+    # streak, answered wrong resets it, and left unanswered leaves it as it was;
+    # an unanswered question worth points resets it.
+    def q(n: int, points: int = 1):  # type: ignore[no-untyped-def]
+        return SINGLE.model_copy(update={"id": f"q{n}", "points": points})
+
+    questions = [q(0), q(1), q(2, points=0), q(3), q(4), q(5)]
+    game = new_game(questions, scoring="accuracy", streak_bonus=True)
+    game.join("p0", "P0", None, None, now=0.0)
+    game.join("p1", "P1", None, None, now=0.0)
+    game.start(now=0.0)
+    streaks = []
+    points = []
+    results = []
+    # right, right, (practice: no answer), right, (scored: no answer), right
+    for index, answers in enumerate((True, True, False, True, False, True)):
+        if answers:
+            event = game.answer("p0", index, right_answer(game), received_at=index * 10 + 1.0)[0]
+            points.append(event.answer.points)  # type: ignore[union-attr]
+        closed = game.close(now=index * 10 + 2.0)[0]
+        assert isinstance(closed, QuestionClosed)
+        results.append(next(r for r in closed.results if r.player_id == "p0").correct)
+        streaks.append(game.players["p0"].streak)
+        if index < len(questions) - 1:
+            game.next(now=index * 10 + 3.0)
+            game.next(now=index * 10 + 4.0)
+    assert streaks == [1, 2, 2, 3, 0, 1]
+    assert points == [1000, 1100, 1200, 1000]
+    # The results still count a practice question left unanswered as not right.
+    assert results == [True, True, False, True, False, True]
+
+
 # ---- no answer leaks early --------------------------------------------------------------
 
 
