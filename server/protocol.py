@@ -15,7 +15,15 @@ import json
 from dataclasses import dataclass, field, fields
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 16 * 1024
@@ -32,10 +40,22 @@ CLOSE_TOO_MANY_SOCKETS = 4029
 
 MAX_NESTING = 32  # deeper JSON than this is refused before it is parsed
 
+
+def _any_text(value: object) -> object:
+    """A JSON string as it came, except that a lone surrogate (JSON allows "\\ud800",
+    Python text cannot be encoded with one) becomes U+FFFD: such a token can never be
+    right, and the check that knows why refuses it like any other wrong one."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
+
+
 Pin = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
-# Any length up to 128: a wrong or short token is refused by the check that knows
-# why (unknown_token, bad_host_token), not by the decoder.
-Token = Annotated[str, StringConstraints(max_length=128)]
+# Tokens and game ids of any length (the frame limit bounds them) and any characters:
+# a wrong one is refused by the check that knows why (unknown_token, bad_host_token),
+# never by the decoder with a validator's wording.
+Token = Annotated[str, BeforeValidator(_any_text)]
+GameId = Token
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 # Typed answers have their own length rule, checked by the engine (invalid_answer).
 AnswerText = Annotated[str, StringConstraints(max_length=MAX_FRAME_BYTES)]
@@ -97,7 +117,7 @@ PhaseName = Literal["lobby", "question", "reveal", "leaderboard", "podium", "rac
 class HostHello(_Message):
     type: Literal["host"]
     protocol: int
-    game_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    game_id: GameId
     host_token: Token
 
 

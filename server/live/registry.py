@@ -41,8 +41,13 @@ ABANDONED_AFTER_SECONDS = 12 * 3600  # a game idle this long when the server sta
 RUNNING_LISTED = 500  # scaled out: how far back the session list is read for running games
 
 
+def _utf8(text: str) -> bytes:
+    # surrogatepass: no text a client can send makes this raise.
+    return text.encode("utf-8", "surrogatepass")
+
+
 def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_utf8(token)).hexdigest()
 
 
 class GameRegistry:
@@ -74,8 +79,13 @@ class GameRegistry:
                 return pin
 
     def host_token(self, game_id: str) -> str:
-        digest = hmac.new(self._host_key, game_id.encode("utf-8"), hashlib.sha256).digest()
+        digest = hmac.new(self._host_key, _utf8(game_id), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
+
+    def is_host_token(self, game_id: str, token: str) -> bool:
+        """Whether `token` is the game's host token; any text, of any length, may be
+        asked about (compared as bytes: comparing non-ASCII text would raise)."""
+        return hmac.compare_digest(self.host_token(game_id).encode("ascii"), _utf8(token))
 
     async def create_game(
         self,
@@ -267,7 +277,7 @@ class GameRegistry:
     def host_of(self, game_id: str, token: str) -> GameActor | None:
         """The game, if `token` is its host token."""
         actor = self.games.get(game_id)
-        if actor is None or not hmac.compare_digest(self.host_token(game_id), token):
+        if actor is None or not self.is_host_token(game_id, token):
             return None
         return actor
 
@@ -339,7 +349,7 @@ class GameRegistry:
         local = self.host_of(game_id, token)
         if local is not None or self.cluster is None:
             return local
-        if not hmac.compare_digest(self.host_token(game_id), token):
+        if not self.is_host_token(game_id, token):
             return None
         pin = await self.cluster.pin_of(game_id)
         if pin is None:

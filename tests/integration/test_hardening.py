@@ -484,6 +484,49 @@ def test_short_host_tokens_are_bad_host_tokens(server: RunningServer) -> None:
     assert error["code"] == "bad_host_token"
 
 
+ODD_TOKENS = {
+    "empty": "",
+    "129 characters": "x" * 129,
+    "10,000 characters": "x" * 10_000,
+    "not ASCII": "токен",
+    "a lone surrogate": "\ud800",
+}
+
+
+def a_plain_refusal(error: dict[str, Any], code: str) -> None:
+    assert error["code"] == code, error
+    for internals in ("String should", "Input should", "characters", "unicode"):
+        assert internals not in error["message"], error
+
+
+@pytest.mark.parametrize("odd", list(ODD_TOKENS.values()), ids=list(ODD_TOKENS))
+def test_host_tokens_and_game_ids_of_any_length_are_bad_host_tokens(
+    server: RunningServer, odd: str
+) -> None:
+    game = server.create_game(time_per_question=20)
+    right_game_wrong_token = {"game_id": game["game_id"], "host_token": odd}
+    wrong_game_right_token = {"game_id": odd, "host_token": game["host_token"]}
+    for hello in (right_game_wrong_token, wrong_game_right_token):
+        error = host_error(server, [{"type": "host", "protocol": 1, **hello}])
+        a_plain_refusal(error, "bad_host_token")
+
+
+@pytest.mark.parametrize("odd", list(ODD_TOKENS.values()), ids=list(ODD_TOKENS))
+def test_resume_tokens_of_any_length_are_unknown_tokens(server: RunningServer, odd: str) -> None:
+    async def main() -> None:
+        game = server.create_game(time_per_question=20)
+        phone = await Client.connect(server, "/ws/play")
+        await phone.send({"type": "resume", "protocol": 1, "token": odd})
+        a_plain_refusal(await phone.expect("error"), "unknown_token")
+        await phone.send({"type": "resume", "protocol": 1, "token": odd, "pin": game["pin"]})
+        a_plain_refusal(await phone.expect("error"), "unknown_token")
+        # The connection stays: the same phone may still join.
+        await phone.send({"type": "join", "protocol": 1, "pin": game["pin"], "name": "After"})
+        await phone.expect("welcome")
+
+    asyncio.run(main())
+
+
 def test_not_host_says_which_command(server: RunningServer) -> None:
     assert host_error(server, [{"type": "next"}])["command"] == "next"
 

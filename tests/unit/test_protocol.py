@@ -65,6 +65,36 @@ def test_short_tokens_are_decoded_so_the_right_check_can_refuse_them() -> None:
     assert isinstance(resume, Resume)
 
 
+ODD_TOKENS = {
+    "empty": "",
+    "129 characters": "x" * 129,
+    "8,000 characters": "x" * 8_000,  # twice in one frame: still under 16 KiB
+    "not ASCII": "токен",
+    "a lone surrogate": "\ud800",
+    "spaces": " a b ",
+}
+
+
+@pytest.mark.parametrize("token", list(ODD_TOKENS.values()), ids=list(ODD_TOKENS))
+def test_tokens_and_game_ids_of_any_length_are_decoded(token: str) -> None:
+    # docs/protocol.md: a wrong host token or resume token of any length is refused
+    # by the check that knows why (bad_host_token, unknown_token), never as bad_message.
+    hello = decode_host(
+        json.dumps({"type": "host", "protocol": 1, "game_id": token, "host_token": token})
+    )
+    assert isinstance(hello, HostHello)
+    resume = decode_player(json.dumps({"type": "resume", "protocol": 1, "token": token}))
+    assert isinstance(resume, Resume)
+    if "\ud800" not in token:  # a lone surrogate cannot be a real token: it is replaced
+        assert hello.game_id == token and hello.host_token == token and resume.token == token
+
+
+def test_a_token_that_is_not_text_is_a_bad_message_in_plain_words() -> None:
+    error = refusal(decode_player, '{"type": "resume", "protocol": 1, "token": 5}')
+    assert error.code == "bad_message"
+    assert "token" in error.message
+
+
 def test_a_host_command_from_a_player_names_the_command() -> None:
     error = refusal(decode_player, '{"type": "next"}')
     assert error.code == "not_host" and error.extra == {"command": "next"}
