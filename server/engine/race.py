@@ -12,6 +12,11 @@ Outcome. The rules (docs/case-race.md):
 - Ranking: finishers by finishing time (penalties included), then the unfinished by
   steps completed, first-try accuracy, and the time of their last right step; equal
   on all of these share a rank (listed in join order).
+- A kicked participant is taken off the track (ranking, histogram, teams); one who
+  leaves on purpose (shared PC, "next person") keeps their place there with the steps
+  done so far, as a quiz player who leaves keeps their score, and goes on from the
+  same step if they come back with their token.
+- Host-set teams are set in the lobby only.
 - Nothing about a step — its key, its explanation — leaves before that participant
   has answered it; the projector gets the track (progress only), a few times a second.
 """
@@ -272,6 +277,10 @@ class RaceGame:
     def _set_team(self, command: SetTeam, now: float) -> Outcome:
         if self.settings.teams != "host":
             raise CommandRefused("no_teams", "this race does not have teams set by the host")
+        if self.phase == RacePhase.ENDED:
+            raise CommandRefused("game_ended", "the game has ended")
+        if self.phase != RacePhase.LOBBY:
+            raise CommandRefused("wrong_phase", "teams are set in the lobby, before the start")
         if command.player_id not in self.roster.players:
             raise CommandRefused("unknown_player", "no such player in this game")
         try:

@@ -105,14 +105,16 @@ def placings(game: RaceGame, now: float) -> list[Placing]:
 
 
 def team_standings(game: RaceGame, now: float) -> list[Json]:
-    """Teams by: all members finished (by the last one's time), then mean steps done."""
+    """Teams by: all members finished (by the last one's time), then mean steps done.
+
+    A member who left on purpose still counts with the steps they had done (a kicked
+    one is no longer in `game.teams`); time up counts every team as finished."""
     if game.settings.teams == "none":
         return []
     members: dict[str, list[Runner]] = {}
     for player_id, team in game.teams.items():
         runner = game.runners.get(player_id)
-        player = game.roster.players.get(player_id)
-        if runner is not None and player is not None and not player.left:
+        if runner is not None and player_id in game.roster.players:
             members.setdefault(team, []).append(runner)
     rows = []
     for team, runners in members.items():

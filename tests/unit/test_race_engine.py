@@ -188,6 +188,40 @@ def test_finishers_rank_by_time_then_the_rest_by_steps_accuracy_and_last_right_s
     assert placings["eve"].steps == 0 and placings["eve"].rank == 5
 
 
+def test_unfinished_equal_in_steps_and_accuracy_rank_by_their_last_right_step() -> None:
+    game = race()
+    join(game, "ann", "bob")
+    game.handle(HostAction("start"), 0.0)
+    for n in range(2):
+        answer(game, "ann", right(game, n), 10.0 + n)  # last right step at 11 s
+        answer(game, "bob", right(game, n), 5.0 + n)  # at 6 s
+    join(game, "cat", at=20.0)  # a late joiner: on their own clock, at 3 s
+    for n in range(2):
+        answer(game, "cat", right(game, n), 22.0 + n)
+    placings = game.placings(30.0)
+    assert [(p.player_id, p.rank) for p in placings] == [("cat", 1), ("bob", 2), ("ann", 3)]
+
+
+def test_finishers_with_equal_times_share_a_rank_listed_in_join_order() -> None:
+    game = race(penalty=0)
+    join(game, "ann", "bob", "cat")
+    game.handle(HostAction("start"), 0.0)
+    answer(game, "ann", wrong(game, 0), 1.0)  # accuracy does not split finishers
+    at = 1.0
+    while game.runners["ann"].finished_at is None:
+        for name in ("bob", "ann"):  # bob is always a moment earlier
+            answer(game, name, right(game, game.runners[name].step), at)
+        at += 1.0
+    run_through(game, "cat", 1.5)
+    placings = game.placings(20.0)
+    assert [(p.player_id, p.rank, p.time_ms) for p in placings] == [
+        ("ann", 1, 8_000),
+        ("bob", 1, 8_000),
+        ("cat", 3, 8_500),
+    ]
+    assert [f["id"] for f in game.track(20.0).finishers] == ["ann", "bob", "cat"]
+
+
 def test_equal_progress_shares_a_rank_listed_in_join_order() -> None:
     game = race()
     join(game, "ann", "bob")
@@ -264,6 +298,25 @@ def test_teams_by_department_progress_by_mean_steps_and_finish_together() -> Non
     ]
 
 
+def test_when_time_is_up_every_team_counts_as_finished() -> None:
+    game = race(teams="department", time_limit=60)
+    join(game, "ann", department="Therapy")
+    join(game, "bob", "cat", department="Surgery")
+    game.handle(HostAction("start"), 0.0)
+    run_through(game, "ann", 1.0)
+    answer(game, "bob", right(game, 0), 10.0)
+    running = game.team_standings(30.0)
+    assert [(t["name"], t["finished"], t["all_finished"]) for t in running] == [
+        ("Therapy", True, True),
+        ("Surgery", False, False),
+    ]
+    over = sends(game.handle(Tick(), 60.0), RaceOver)[0]
+    assert [(t["name"], t["progress"], t["finished"], t["all_finished"]) for t in over.teams] == [
+        ("Therapy", 8.0, True, True),
+        ("Surgery", 0.5, True, False),
+    ]
+
+
 def test_the_host_sets_teams_in_the_lobby_when_the_race_says_so() -> None:
     game = race(teams="host")
     join(game, "ann", "bob")
@@ -278,16 +331,57 @@ def test_the_host_sets_teams_in_the_lobby_when_the_race_says_so() -> None:
     assert refused.value.code == "no_teams"
 
 
-def test_kick_and_leave_take_a_runner_off_the_track() -> None:
-    game = race()
+def test_teams_are_set_only_in_the_lobby() -> None:
+    game = race(teams="host")
+    join(game, "ann", "bob")
+    game.handle(SetTeam("ann", "Red"), 1.0)
+    game.handle(HostAction("start"), 2.0)
+    with pytest.raises(CommandRefused) as racing:
+        game.handle(SetTeam("bob", "Red"), 3.0)
+    assert racing.value.code == "wrong_phase"
+    game.handle(HostAction("end"), 4.0)
+    with pytest.raises(CommandRefused) as ended:
+        game.handle(SetTeam("ann", "Blue"), 5.0)
+    assert ended.value.code == "game_ended"
+    assert game.teams == {"ann": "Red"}
+
+
+def test_a_kicked_runner_is_taken_off_the_track_and_out_of_their_team() -> None:
+    game = race(teams="host")
     join(game, "ann", "bob", "cat")
-    game.handle(HostAction("start"), 0.0)
-    game.handle(KickPlayer("bob"), 1.0)
-    game.handle(LeaveGame("cat"), 1.0)
-    assert [p.player_id for p in game.placings(2.0)] == ["ann", "cat"]
-    assert game.player_count == 1
-    game.handle(SetConnected("cat", True), 3.0)  # comes back with the token
+    game.handle(SetTeam("ann", "Red"), 0.5)
+    game.handle(SetTeam("bob", "Red"), 0.5)
+    game.handle(HostAction("start"), 1.0)
+    answer(game, "bob", right(game, 0), 2.0)
+    game.handle(KickPlayer("bob"), 3.0)
+    track = game.track(4.0)
+    assert [lane["id"] for lane in track.lanes] == ["ann", "cat"]
+    assert track.participants == 2 and track.histogram[:2] == [2, 0]
+    assert [(t["name"], t["members"]) for t in track.teams] == [("Red", 1)]
     assert game.player_count == 2
+
+
+def test_a_runner_who_leaves_keeps_their_place_and_can_come_back() -> None:
+    game = race(teams="host", penalty=0)
+    join(game, "ann", "bob", "cat")
+    for name, team in (("ann", "Red"), ("bob", "Blue"), ("cat", "Blue")):
+        game.handle(SetTeam(name, team), 0.5)
+    game.handle(HostAction("start"), 1.0)
+    run_through(game, "ann", 2.0)  # finishes, then "next person" on the shared PC
+    answer(game, "cat", right(game, 0), 2.0)
+    game.handle(LeaveGame("ann"), 20.0)
+    game.handle(LeaveGame("cat"), 20.0)
+    assert game.player_count == 1  # in the game now: bob
+    track = game.track(21.0)
+    assert [lane["id"] for lane in track.lanes] == ["ann", "cat", "bob"]
+    assert track.participants == 3 and track.histogram[1] == 1 and track.histogram[STEPS] == 1
+    assert [(t["name"], t["members"], t["all_finished"]) for t in track.teams] == [
+        ("Red", 1, True),
+        ("Blue", 2, False),
+    ]
+    game.handle(SetConnected("cat", True), 22.0)  # comes back with the token
+    assert game.player_count == 2
+    assert answer(game, "cat", right(game, 1), 23.0).changed  # on the step they left at
 
 
 def test_track_updates_are_batched_not_one_per_attempt() -> None:
