@@ -30,6 +30,7 @@ MAX_FRAME_BYTES = 16 * 1024
 
 # WebSocket close codes (docs/protocol.md, "Limits and errors").
 CLOSE_NORMAL = 1000  # `leave`, or the client went away
+CLOSE_SERVER_ERROR = 1011  # an unexpected error on the server: reconnect and resume
 CLOSE_ENDED = 4000  # the game is over and no longer kept: do not reconnect
 CLOSE_KICKED = 4003
 CLOSE_TOO_SLOW = 4008

@@ -14,7 +14,7 @@ from quizkiosk.live.connection import (
     Connection,
 )
 from quizkiosk.live.ratelimit import TokenBucket
-from quizkiosk.protocol import encode, error_message
+from quizkiosk.protocol import CLOSE_SERVER_ERROR, encode, error_message
 from quizkiosk.web.state import AppState
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
@@ -44,7 +44,9 @@ def open_connection(websocket: WebSocket) -> Connection:
 async def admitted(websocket: WebSocket, state: AppState) -> AsyncIterator[Connection | None]:
     """Accept the socket and yield its connection, or None when it may not stay:
     the server is stopping, or this address already has too many sockets open.
-    The connection is always closed with a code on the way out."""
+    The connection is always closed with a code on the way out: 1011 after an
+    unexpected error (raised on, for the log; the page reconnects and resumes),
+    else 1000 unless the handler closed it with another code already."""
     address = client_address(websocket)
     await websocket.accept()
     connection = open_connection(websocket)
@@ -60,6 +62,9 @@ async def admitted(websocket: WebSocket, state: AppState) -> AsyncIterator[Conne
     state.connections.add(connection)
     try:
         yield connection
+    except Exception:
+        await connection.shutdown(CLOSE_SERVER_ERROR, "server error; reconnect")
+        raise
     finally:
         state.connections.discard(connection)
         state.open_sockets[address] -= 1

@@ -56,7 +56,8 @@ export const STATUS_TEXTS = {
  *  - 4012 the server is restarting: come back the same way (resume / host), and say so.
  *  - 4029 too many sockets from this address: come back, but not soon.
  *  - 1000 the page closes first when it means to leave, so a 1000 it did not ask for is a
- *    drop like 1006; 1009, 4008 and 4010 likewise reconnect (a resume or a fresh join).
+ *    drop like 1006; 1009, 1011 (a server error), 4008 and 4010 likewise reconnect (a
+ *    resume or a fresh join).
  */
 export function closeAction(code, stopCodes) {
   if ((stopCodes || STOP_CODES).indexOf(code) >= 0) return { reconnect: false, status: "stopped", patient: false };
