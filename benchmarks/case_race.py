@@ -10,6 +10,12 @@ the track shows everyone finished. Per run it measures:
 - attempt ack: a bot sends `answer` -> it receives `attempt_result` (sent only once the
   attempt is durable in SQLite);
 - step-1 fan-out: host sends `start` -> each bot has `race_step` 0 (one frame for all);
+- track-update fan-out: for each `race_track` frame, the time from the server building
+  it to each host screen (the projector and `--screens` - 1 more, say the trainer's
+  remote) receiving it, and the spread between the screens. A frame's `remaining_ms` is
+  the race time left when the server built it, so with no pause it was built at the
+  race's `started_at` (from the results API) + time limit - `remaining_ms`; the server
+  and the screens share this machine's clock;
 - the projector's track: the gaps between consecutive `race_track` frames while the race
   is busy (the server sends at most two a second while anything changes), and the delay
   from `start` to the first `race_track`;
@@ -93,17 +99,57 @@ def check_open_files(participants: int, processes: int) -> str:
     return note
 
 
+@dataclass(frozen=True)
+class TrackFrame:
+    """One `race_track` frame as a host screen received it."""
+
+    arrived: float  # wall clock
+    remaining_ms: int  # race time left when the server built it: identifies the frame
+    participants: int
+    finished: int
+
+
 @dataclass
 class Projector:
-    """What the host screen saw."""
+    """What the host screens saw: the projector (which drives the race) and the others."""
 
     joined: int = 0
     started_at: float = 0.0  # wall clock, when `start` was sent
     all_finished_at: float | None = None
-    # (arrival wall time, participants in the track, finished) per `race_track` frame.
-    tracks: list[tuple[float, int, int]] = field(default_factory=list)
+    tracks: list[TrackFrame] = field(default_factory=list)  # the projector's
+    other_screens: list[list[TrackFrame]] = field(default_factory=list)
     rss_after_join: dict[str, float] = field(default_factory=dict)
     over: bool = False
+
+
+def host_hello(race: dict[str, Any]) -> str:
+    return json.dumps(
+        {
+            "type": "host",
+            "protocol": 1,
+            "game_id": race["game_id"],
+            "host_token": race["host_token"],
+        }
+    )
+
+
+def track_frame(message: dict[str, Any], arrived: float) -> TrackFrame:
+    return TrackFrame(
+        arrived, message["remaining_ms"], message["participants"], message["histogram"][-1]
+    )
+
+
+async def watch_screen(ws_url: str, race: dict[str, Any], frames: list[TrackFrame]) -> None:
+    """Another host screen (say the trainer's remote): keep every track until the end."""
+    async with websockets.connect(f"{ws_url}/ws/host", max_size=2**22) as screen:
+        await screen.send(host_hello(race))
+        async for raw in screen:
+            arrived = time.time()
+            message = json.loads(raw)
+            if message["type"] == "race_track":
+                frames.append(track_frame(message, arrived))
+            elif message["type"] == "race_over":
+                return
 
 
 async def drive_projector(
@@ -113,19 +159,15 @@ async def drive_projector(
     join_timeout: float,
     race_timeout: float,
     server_pid: int,
+    screens: int,
 ) -> Projector:
     seen = Projector()
+    seen.other_screens = [[] for _ in range(screens - 1)]
+    watchers = [
+        asyncio.create_task(watch_screen(ws_url, race, frames)) for frames in seen.other_screens
+    ]
     async with websockets.connect(f"{ws_url}/ws/host", max_size=2**22) as host:
-        await host.send(
-            json.dumps(
-                {
-                    "type": "host",
-                    "protocol": 1,
-                    "game_id": race["game_id"],
-                    "host_token": race["host_token"],
-                }
-            )
-        )
+        await host.send(host_hello(race))
         deadline = time.monotonic() + join_timeout
         while seen.joined < expected and time.monotonic() < deadline:
             try:
@@ -147,15 +189,48 @@ async def drive_projector(
             arrived = time.time()
             message = json.loads(raw)
             if message["type"] == "race_track":
-                participants, finished = message["participants"], message["histogram"][-1]
-                seen.tracks.append((arrived, participants, finished))
-                if finished >= participants and seen.all_finished_at is None:
+                frame = track_frame(message, arrived)
+                seen.tracks.append(frame)
+                if frame.finished >= frame.participants and seen.all_finished_at is None:
                     seen.all_finished_at = arrived
                     await host.send(json.dumps({"type": "end"}))
             elif message["type"] == "race_over":
                 seen.over = True
                 break
+    # The other screens stop at `race_over`, which went to every host at once.
+    if watchers:
+        done, pending = await asyncio.wait(watchers, timeout=10)
+        for task in pending:
+            task.cancel()
+        for task in done:
+            task.result()  # a screen that failed fails the run
     return seen
+
+
+def track_fanout_ms(
+    seen: Projector, started_at: float, time_limit: int
+) -> tuple[list[float], list[float]]:
+    """(build -> arrival at each screen, for every frame and screen; the spread between
+    the first and the last screen to receive each frame seen by all of them).
+
+    With no pause a frame was built at started_at + time limit - remaining_ms (to the
+    millisecond: remaining_ms is rounded)."""
+    screens = [seen.tracks, *seen.other_screens]
+    delays = [
+        (frame.arrived - (started_at + time_limit - frame.remaining_ms / 1000)) * 1000
+        for frames in screens
+        for frame in frames
+    ]
+    arrivals: dict[int, list[float]] = {}
+    for frames in screens:
+        for frame in frames:
+            arrivals.setdefault(frame.remaining_ms, []).append(frame.arrived)
+    spreads = [
+        (max(times) - min(times)) * 1000
+        for times in arrivals.values()
+        if len(times) == len(screens)
+    ]
+    return delays, spreads
 
 
 def track_gaps_ms(seen: Projector) -> list[float]:
@@ -164,11 +239,9 @@ def track_gaps_ms(seen: Projector) -> list[float]:
     The start's own track is left out (measured as start -> first track): nobody can
     answer before the shortest think time, so the next track waits for that."""
     gaps = []
-    for (before, participants, finished), (after, _, _) in zip(
-        seen.tracks[1:], seen.tracks[2:], strict=False
-    ):
-        if participants - finished >= max(10, participants // 10):
-            gaps.append((after - before) * 1000)
+    for before, after in zip(seen.tracks[1:], seen.tracks[2:], strict=False):
+        if before.participants - before.finished >= max(10, before.participants // 10):
+            gaps.append((after.arrived - before.arrived) * 1000)
     return gaps
 
 
@@ -272,6 +345,7 @@ def run_once(args: argparse.Namespace, number: int, log_dir: Path) -> dict[str, 
                 args.join_timeout,
                 args.time_limit + 30,
                 server.pid,
+                args.screens,
             )
         )
         rss_end = proc_status(server.pid)
@@ -307,7 +381,8 @@ def run_once(args: argparse.Namespace, number: int, log_dir: Path) -> dict[str, 
     for s in summaries:
         for code, count in s["attempt_errors"].items():
             errors[code] = errors.get(code, 0) + count
-    first_track = seen.tracks[0][0] - seen.started_at if seen.tracks else float("nan")
+    first_track = seen.tracks[0].arrived - seen.started_at if seen.tracks else float("nan")
+    fanout, spread = track_fanout_ms(seen, float(results["started_at"]), args.time_limit)
     return {
         "run": number,
         "expected": args.participants,
@@ -319,8 +394,13 @@ def run_once(args: argparse.Namespace, number: int, log_dir: Path) -> dict[str, 
         "race_over": seen.over,
         "ack_ms": percentiles(acks),
         "step1_fanout_ms": percentiles(step_one),
+        "track_fanout_ms": percentiles(fanout),
+        "track_fanout_min_ms": round(min(fanout), 2) if fanout else float("nan"),
+        "track_spread_ms": percentiles(spread),
         "track_gap_ms": percentiles(track_gaps_ms(seen)),
         "tracks": len(seen.tracks),
+        "screens": args.screens,
+        "tracks_per_screen": [len(seen.tracks), *(len(f) for f in seen.other_screens)],
         "first_track_ms": round(first_track * 1000, 1),
         "rss_mb": {
             "before_join": round(rss_before["VmRSS"], 1),
@@ -355,6 +435,10 @@ FIGURES: dict[str, tuple[str | int, ...]] = {
     "attempt ack p99 (ms)": ("ack_ms", "p99"),
     "step-1 fan-out p50 (ms)": ("step1_fanout_ms", "p50"),
     "step-1 fan-out p99 (ms)": ("step1_fanout_ms", "p99"),
+    "track-update fan-out p50 (ms)": ("track_fanout_ms", "p50"),
+    "track-update fan-out p99 (ms)": ("track_fanout_ms", "p99"),
+    "track-update fan-out max (ms)": ("track_fanout_ms", "max"),
+    "track spread between screens p99 (ms)": ("track_spread_ms", "p99"),
     "track gap p50 (ms)": ("track_gap_ms", "p50"),
     "track gap p99 (ms)": ("track_gap_ms", "p99"),
     "track gap max (ms)": ("track_gap_ms", "max"),
@@ -395,6 +479,12 @@ def main() -> int:
         nargs="+",
         default=["case-elderly-hypertension", "case-course-pneumonia"],
     )
+    parser.add_argument(
+        "--screens",
+        type=int,
+        default=2,
+        help="host screens that get the track: the projector and the others (say a remote)",
+    )
     parser.add_argument("--join-timeout", type=float, default=120)
     parser.add_argument(
         "--log-dir", type=Path, default=None, help="where the server logs are kept (default: new)"
@@ -413,6 +503,7 @@ def main() -> int:
         "participants": args.participants,
         "runs": args.runs,
         "bot_processes": args.processes,
+        "host_screens": args.screens,
         "think_s": args.think,
         "accuracy": args.accuracy,
         "penalty_s": args.penalty,
@@ -449,6 +540,14 @@ def main() -> int:
             )
         if not run["race_over"]:
             failures.append(f"{label}: the race did not end")
+        if run["track_fanout_min_ms"] < -1:
+            # A frame that arrived before it was built: the time read back is not the
+            # server's (it was paused, or its clock is not this machine's).
+            failures.append(
+                f"{label}: a track arrived {run['track_fanout_min_ms']} ms before it was built"
+            )
+        if len(set(run["tracks_per_screen"])) > 1:
+            failures.append(f"{label}: the screens got different tracks {run['tracks_per_screen']}")
     for failure in failures:
         print(f"FAILED: {failure}", file=sys.stderr)
     print(f"server logs kept in {log_dir}", file=sys.stderr)
