@@ -9,7 +9,9 @@ what was posted (`bank_page_response`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from pydantic import ValidationError
 from quizkiosk.accounts.store import Trainer
@@ -19,19 +21,28 @@ from quizkiosk.engine.settings import GameSettings
 from quizkiosk.engine.views import answer_key
 from quizkiosk.web.auth import current_trainer, read_form, state_of
 from quizkiosk.web.i18n import N_, choose_language
+from quizkiosk.web.pages import STATIC_DIR
 from quizkiosk.web.trainer_common import message_page, render, to_login
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-LETTERS = "ABCDEF"
+
+def read_option_glyphs(sprite: Path) -> tuple[tuple[str, str], ...]:
+    """(letter, shape) of each answer option in order, read from the sprite that draws the
+    shapes on every page (kiosk_ui/static/glyphs.svg: one <symbol id=SHAPE data-letter=X>
+    each), so the letters and shapes live in one place for the server and glyphs.js."""
+    symbols = ElementTree.parse(sprite).getroot().iter("{http://www.w3.org/2000/svg}symbol")
+    return tuple((symbol.attrib["data-letter"], symbol.attrib["id"]) for symbol in symbols)
+
+
+OPTION_GLYPHS = read_option_glyphs(STATIC_DIR / "glyphs.svg")
 # Scaled out, a new game needs Redis (its PIN and lease); the Start forms say so.
 REDIS_DOWN = N_(
     "The game could not be started: the server cannot reach Redis, which all the servers "
     "of this training centre share. Press Start again in a moment."
 )
-SHAPES = ("triangle", "diamond", "circle", "square", "star", "hexagon")
 # Each choice the form offers, with the msgid that explains it in one line.
 SCORING_CHOICES = (
     ("speed", N_("Speed"), N_("Right answers earn 500 to 1000 points: the faster, the more.")),
@@ -130,8 +141,8 @@ def question_view(bank: Bank, number: int, q: AnyQuestion, lang: str) -> Questio
     key = answer_key(q)
     options = [
         OptionView(
-            str(i + 1) if key.numbered else LETTERS[i],
-            SHAPES[i],
+            str(i + 1) if key.numbered else OPTION_GLYPHS[i][0],
+            OPTION_GLYPHS[i][1],
             # A plain str is a msgid ("True", "False"): the template translates it.
             line.text if isinstance(line.text, str) else line.text.get(lang),
             line.correct,

@@ -1,10 +1,13 @@
 /**
  * glyphs.js: how an answer option is marked on every page: a letter, a shape and a colour,
  * never colour alone. The shapes follow --opt-a..--opt-f in base.css (triangle, diamond,
- * circle, square, star, hexagon); this is their only SVG definition.
+ * circle, square, star, hexagon). They are drawn once, in the sprite /static/glyphs.svg (one
+ * <symbol> per shape, which the console's server-rendered pages use too); an option's shape
+ * is a <use> of its symbol. OPTION_LETTERS and SHAPE_NAMES are the sprite's letters and ids
+ * in its order (tests/js/glyphs.test.mjs keeps them equal).
  *
  *   OPTION_LETTERS, SHAPE_NAMES, optionLetter(i), letterClass(i) "opt-a", shapeClass(i) "opt-triangle"
- *   optionShape(i)          aria-hidden <svg class="opt-shape shape shape-triangle">
+ *   optionShape(i)          aria-hidden <svg class="opt-shape shape shape-triangle"><use href="/static/glyphs.svg#triangle">
  *   optionBadge(i)          the phone's badge: <span class="opt-badge"> shape + letter
  *   optionMark(i, label?)   the projector's mark: <span class="opt-mark opt-triangle"> shape + letter
  */
@@ -15,14 +18,7 @@ export const OPTION_LETTERS = ["A", "B", "C", "D", "E", "F"];
 export const SHAPE_NAMES = ["triangle", "diamond", "circle", "square", "star", "hexagon"];
 
 const SVG_NS = "http://www.w3.org/2000/svg";
-export const SHAPES = {
-  triangle: ["polygon", { points: "12,2.5 22.5,21 1.5,21" }],
-  diamond: ["polygon", { points: "12,1.5 22.5,12 12,22.5 1.5,12" }],
-  circle: ["circle", { cx: "12", cy: "12", r: "10" }],
-  square: ["rect", { x: "2.5", y: "2.5", width: "19", height: "19" }],
-  star: ["polygon", { points: "12,1.5 14.9,8.3 22.3,8.9 16.7,13.8 18.4,21 12,17.2 5.6,21 7.3,13.8 1.7,8.9 9.1,8.3" }],
-  hexagon: ["polygon", { points: "6.5,2.5 17.5,2.5 23,12 17.5,21.5 6.5,21.5 1,12" }],
-};
+export const SPRITE = "/static/glyphs.svg";
 
 export function optionLetter(index) {
   return OPTION_LETTERS[index] || String(index + 1);
@@ -34,7 +30,7 @@ export function shapeName(index) {
 
 /** The colour class the phone pages use: opt-a … opt-f. */
 export function letterClass(index) {
-  return "opt-" + "abcdef".charAt(index % 6);
+  return "opt-" + OPTION_LETTERS[index % OPTION_LETTERS.length].toLowerCase();
 }
 
 /** The colour class the projector and console use: opt-triangle … opt-hexagon. */
@@ -49,10 +45,9 @@ export function optionShape(index) {
   svg.setAttribute("aria-hidden", "true");
   svg.setAttribute("focusable", "false");
   svg.setAttribute("class", "opt-shape shape shape-" + name);
-  const [tag, attributes] = SHAPES[name];
-  const shape = document.createElementNS(SVG_NS, tag);
-  for (const attribute of Object.keys(attributes)) shape.setAttribute(attribute, attributes[attribute]);
-  svg.appendChild(shape);
+  const use = document.createElementNS(SVG_NS, "use");
+  use.setAttribute("href", SPRITE + "#" + name);
+  svg.appendChild(use);
   return svg;
 }
 
