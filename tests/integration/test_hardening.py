@@ -7,12 +7,13 @@ trainers are not affected.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import re
+import select
 import signal
 import socket
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -294,23 +295,75 @@ def test_an_anonymous_upload_is_refused_before_it_is_read(server: RunningServer,
     ), status
 
 
-def test_a_streamed_body_over_the_cap_is_refused(server: RunningServer) -> None:
-    def chunks() -> Iterator[bytes]:
-        for _ in range(200):
-            yield b"x" * 1024
-
-    with httpx.Client(base_url=server.base_url) as client:
-        client.cookies.set("qk_csrf", "token-1")
+def stream_post(
+    server: RunningServer, path: str, headers: dict[str, str], head: bytes, total: int
+) -> tuple[str | None, int]:
+    """POST `head` padded with spaces to `total` bytes, sent chunked, one chunk at a
+    time, and stop as soon as the server has something to say. Returns what the server
+    answered (None if it dropped the connection without an answer) and how many bytes
+    of the body had been sent by then."""
+    body = head + b" " * (total - len(head))
+    request = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    request += "Transfer-Encoding: chunked\r\n"
+    request += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    sent = 0
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         try:
-            response = client.post(
-                "/login",
-                content=chunks(),
-                headers={"Content-Type": "application/x-www-form-urlencoded"},
-            )
-        except httpx.HTTPError:
-            return  # the server closed the connection while we were still sending
-        assert response.status_code == 413
-        assert response.json()["error"]["code"] == "too_large"
+            sock.sendall(request.encode())
+            while sent < total:
+                readable, writable, _ = select.select([sock], [sock], [], 10)
+                if readable:
+                    break  # an answer (or the close) while the body is still coming
+                assert writable, "the server neither read the body nor answered"
+                piece = body[sent : sent + 16 * 1024]
+                sock.sendall(b"%x\r\n%b\r\n" % (len(piece), piece))
+                sent += len(piece)
+            else:
+                sock.sendall(b"0\r\n\r\n")
+            answer = sock.recv(65536)
+        except (ConnectionResetError, BrokenPipeError):
+            return None, sent
+        with contextlib.suppress(OSError):  # the rest of the answer, up to the close
+            while (more := sock.recv(65536)) and len(answer) < 65536:
+                answer += more
+    return (answer.decode("latin-1") or None), sent
+
+
+STREAMED = 32 * 1024 * 1024  # far more than the caps, and than loopback buffers hold
+
+
+def test_a_streamed_form_over_the_cap_is_refused_before_it_is_all_read(
+    server: RunningServer,
+) -> None:
+    # A sign-in that would succeed, padded past the form cap (64 KiB).
+    form = b"username=nurse&password=nurse-pass-1&csrf_token=token-1&pad="
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": "qk_csrf=token-1"}
+    answer, sent = stream_post(server, "/login", headers, form, STREAMED)
+    assert sent < STREAMED  # refused while streaming: the rest was never read
+    if answer is not None:  # else the server dropped the connection, which is as good
+        assert answer.startswith("HTTP/1.1 413 "), answer[:200]
+        assert "too_large" in answer and "set-cookie" not in answer.lower()
+
+
+def test_a_streamed_api_body_over_the_cap_creates_nothing(server: RunningServer) -> None:
+    def game_ids() -> set[str]:
+        with server.api() as client:
+            return {game["game_id"] for game in client.get("/api/v1/games").json()}
+
+    before = game_ids()
+    # A request that would create a game, padded with JSON whitespace past the cap (1 MiB).
+    create = b'{"bank_id": "every-type", "settings": {}}'
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {server.admin_token}"}
+    answer, sent = stream_post(server, "/api/v1/games", headers, create, STREAMED)
+    assert sent < STREAMED
+    if answer is not None:
+        assert answer.startswith("HTTP/1.1 413 "), answer[:200]
+        assert "too_large" in answer
+    assert game_ids() == before
+    # The same request, not padded, does create one: the padding alone was refused.
+    answer, sent = stream_post(server, "/api/v1/games", headers, create, len(create) + 10)
+    assert answer is not None and answer.startswith("HTTP/1.1 201 "), answer
+    assert len(game_ids() - before) == 1
 
 
 def test_file_parts_in_a_sign_in_form_are_refused(server: RunningServer) -> None:
