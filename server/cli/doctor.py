@@ -21,7 +21,7 @@ import psycopg
 from quizkiosk.archive.postgres import redacted
 from quizkiosk.archive.postgres_connection import connect
 from quizkiosk.banks.loader import load_banks
-from quizkiosk.cli.serve import add_database_option
+from quizkiosk.cli.serve import add_data_dir_option, add_database_option
 from quizkiosk.config import DATABASE_ENV, default_banks_dir, default_data_dir
 from quizkiosk.resources import NotUnpacked, ui_folder
 from quizkiosk.web.i18n import LANGUAGES
@@ -42,7 +42,7 @@ class Finding:
 def register(commands: Any) -> None:
     doctor = commands.add_parser("doctor", help="check this computer is ready for a seminar")
     doctor.add_argument("--port", type=int, default=8000, help="the port `serve` will use")
-    doctor.add_argument("--data-dir", type=Path, default=None, help="the folder `serve` will use")
+    add_data_dir_option(doctor, "the data folder `serve` will use")
     doctor.add_argument("--banks", type=Path, default=None)
     add_database_option(doctor)
     doctor.set_defaults(handler=run_doctor)

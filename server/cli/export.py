@@ -9,7 +9,7 @@ from typing import Any
 
 from quizkiosk.archive.postgres import redacted
 from quizkiosk.banks.loader import load_banks
-from quizkiosk.cli.serve import add_database_option
+from quizkiosk.cli.serve import add_data_dir_option, add_database_option
 from quizkiosk.config import ServerConfig, default_banks_dir, default_data_dir
 from quizkiosk.reports.export import answer_rows, csv_text, xlsx_bytes
 from quizkiosk.reports.session import session_report
@@ -22,7 +22,7 @@ def register(commands: Any) -> None:
     export.add_argument("game_id", metavar="GAME_ID")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.csv|FILE.xlsx")
     export.add_argument("--lang", choices=LANGUAGES, default="uz", help="language of the headers")
-    export.add_argument("--data-dir", type=Path, default=None)
+    add_data_dir_option(export, "the data folder the session was played in")
     export.add_argument("--banks", type=Path, default=None)
     add_database_option(export)
     export.set_defaults(handler=run_export)

@@ -33,14 +33,7 @@ def register(commands: Any) -> None:
     serve = commands.add_parser("serve", help="start the quiz server")
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="where results are kept (default: $QUIZKIOSK_DATA_DIR, else "
-        "$XDG_DATA_HOME/quizkiosk or ~/.local/share/quizkiosk; "
-        "on Windows %%LOCALAPPDATA%%\\quizkiosk)",
-    )
+    add_data_dir_option(serve, "where results are kept")
     add_database_option(serve)
     serve.add_argument(
         "--redis",
@@ -144,6 +137,18 @@ class GcStats:
             for g in range(3)
         ]
         return "gc: " + "; ".join(parts)
+
+
+def add_data_dir_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """`--data-dir`, the same default for every command (config.default_data_dir)."""
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help=f"{what} (default: $QUIZKIOSK_DATA_DIR, else "
+        "$XDG_DATA_HOME/quizkiosk or ~/.local/share/quizkiosk; "
+        "on Windows %%LOCALAPPDATA%%\\quizkiosk)",
+    )
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:

@@ -8,11 +8,10 @@ import asyncio
 import getpass
 import sys
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 from quizkiosk.accounts.store import AccountError, AccountStore, Role
-from quizkiosk.cli.serve import add_database_option
+from quizkiosk.cli.serve import add_data_dir_option, add_database_option
 from quizkiosk.config import ServerConfig, default_banks_dir, default_data_dir
 from quizkiosk.store import open_stores
 
@@ -65,14 +64,7 @@ def register(commands: Any) -> None:
 
 
 def _data_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="data folder (default: $QUIZKIOSK_DATA_DIR, else "
-        "$XDG_DATA_HOME/quizkiosk or ~/.local/share/quizkiosk; "
-        "on Windows %%LOCALAPPDATA%%\\quizkiosk)",
-    )
+    add_data_dir_option(parser, "data folder")
     add_database_option(parser)
 
 
