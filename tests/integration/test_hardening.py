@@ -13,6 +13,7 @@ import re
 import select
 import signal
 import socket
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -469,6 +470,77 @@ def test_sigterm_closes_every_socket_with_server_restarting(
     # uvicorn re-raises the signal once it has shut down cleanly.
     assert server.process.wait(timeout=10) in (0, -signal.SIGTERM)
     assert "Traceback" not in server.log()
+
+
+async def refused_at_once(server: RunningServer) -> bool:
+    """Open a socket: True if the server closes it at once with 4012 (it is stopping),
+    False if it is let in (then it is closed again from here)."""
+    probe = await Client.connect(server, "/ws/play")
+    try:
+        code = await probe.closed_with(timeout=0.3)
+    except TimeoutError:
+        await probe.close()
+        return False
+    assert code == 4012, code
+    return True
+
+
+def test_while_sigterm_waits_for_answers_to_commit_no_game_or_socket_is_taken(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    started = start_server(tmp_path_factory)
+    server = next(started)
+    game = server.create_game(time_per_question=60)
+    database = server.data_dir / "quizkiosk.sqlite3"
+    assert database.exists()
+    # Another process holds the database's write lock (as a backup tool might) for a
+    # moment: the answer below is accepted but cannot commit, so the graceful stop
+    # waits for it, and the test looks at the server while it is stopping.
+    blocker = sqlite3.connect(database, isolation_level=None, timeout=5)
+
+    def games() -> set[str]:
+        with server.api() as client:
+            return {g["game_id"] for g in client.get("/api/v1/games").json()}
+
+    async def main() -> None:
+        projector = await host(server, game)
+        phone = await player(server, game["pin"], "Phone")
+        await projector.send({"type": "start"})
+        await phone.expect("question", index=0)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            await phone.send({"type": "answer", "question": 0, "value": 1})
+            await asyncio.sleep(0.2)  # the answer reaches the game and waits for its commit
+            server.process.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 3
+            while not await refused_at_once(server):  # until the stop has begun
+                assert time.monotonic() < deadline, "the server never began to stop"
+            running = games()
+            # A new game through the API is refused with 503 server_stopping…
+            with server.api() as client:
+                response = client.post(
+                    "/api/v1/games", json={"bank_id": "every-type", "settings": {}}
+                )
+            assert response.status_code == 503, response.text
+            assert response.json()["error"]["code"] == "server_stopping"
+            assert games() == running  # nothing was created
+            # …and so is a new socket, while the stop still waits for the answer.
+            assert await refused_at_once(server)
+            with pytest.raises(TimeoutError):
+                await phone.expect("answer_ack", timeout=0.3)
+            assert server.process.poll() is None
+        finally:
+            blocker.execute("ROLLBACK")
+        # The answer commits, is acknowledged, then every socket hears "restarting".
+        await phone.expect("answer_ack", question=0)
+        codes = await asyncio.gather(projector.closed_with(), phone.closed_with())
+        assert codes == [4012, 4012]
+
+    try:
+        asyncio.run(main())
+    finally:
+        blocker.close()
+    assert server.process.wait(timeout=10) in (0, -signal.SIGTERM)
 
 
 # ---- lesser ------------------------------------------------------------------------------------
