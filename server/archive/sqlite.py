@@ -5,6 +5,12 @@ reads go through a second, read-only connection on its own thread, so a report
 being built never holds up answers being acknowledged.  WAL mode lets the two run
 side by side, and `synchronous=FULL` makes every commit survive a power cut: an
 acknowledged answer is on disk.
+
+Why one long module: `SqliteArchive` is the one copy of the archive's queries.
+PostgresArchive inherits every method and statement here and changes only where they
+run (quizkiosk.archive.dialect translates them). The statements sit next to the
+methods that run them, so both backends' SQL is read in one file. The writer, the
+checkpoint thread, the migrations and the topic totals are already modules of their own.
 """
 
 from __future__ import annotations

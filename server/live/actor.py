@@ -10,6 +10,12 @@ hub. So an acknowledged answer is on disk, a reveal never goes out before the
 answers it counts are, and nobody ever sees a screen that a crash could take back.
 
 The actor knows no game mode: everything mode-specific is behind `Game`.
+
+Why one long module: the mailbox, the input records, the outputs held until they are
+durable and the timer all read and change the same fields of one task. The rule "an
+output leaves only after its record and every earlier one is on disk" comes from how
+they work together; split across files, it could no longer be checked in one place.
+Delivery (hub), connections, the clock and the registry are already elsewhere.
 """
 
 from __future__ import annotations

@@ -1,4 +1,10 @@
-"""The JSON API under /api/v1 (token or session auth; see /api/v1/openapi.json)."""
+"""The JSON API under /api/v1 (token or session auth; see /api/v1/openapi.json).
+
+Why one long module: it holds the whole /api/v1 route table and its handlers. Each
+handler is short and uses the `authenticated` guard and the JSON helpers at the top.
+Split by resource, the one list of routes that a client reads next to openapi.json
+would be spread over several files.
+"""
 
 from __future__ import annotations
 

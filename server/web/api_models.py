@@ -1,4 +1,9 @@
-"""Request and response shapes of the JSON API; the OpenAPI document is built from them."""
+"""Request and response shapes of the JSON API; the OpenAPI document is built from them.
+
+Why one long module: `openapi_document()` lists these models and names them in its
+responses, so a new field, model or response is added in this one file, next to the
+document that publishes it.
+"""
 
 from __future__ import annotations
 
