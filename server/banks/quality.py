@@ -64,12 +64,25 @@ KEY_POSITION_MIN_MULTI = 4
 # ... the position may be right in at most this share of them, and in at least one.
 KEY_POSITION_MULTI_SHARE = 0.75
 
-# longest-correct: among single-choice questions with at least this many options ...
+# longest-correct: option lengths are counted in characters, in each language of the
+# bank separately (players read one language: a cue in Uzbek is a cue even when the
+# English is balanced).
+# Single choice: among questions with at least this many options ...
 LONGEST_CORRECT_MIN_OPTIONS = 3
 # ... counted once a bank has this many of them ...
 LONGEST_CORRECT_MIN_QUESTIONS = 6
-# ... the key may be strictly the longest option in at most this share.
-LONGEST_CORRECT_SHARE = 0.4
+# ... the number of keys that are strictly the longest option must lie within this many
+# standard deviations of what chance gives: a question with k options, one of them the
+# longest, has its key the longest with probability p = 1/k (p = 0 when options share the
+# longest length), so the count has mean sum(p) and variance sum(p * (1 - p)) (see
+# `longest_correct_band`).  1.645 is a one-sided 5 % test
+# each way: too many keys the longest is a cue, and so is "never pick the longest".
+LENGTH_CUE_Z = 1.645
+# Multiple select: once a bank has this many multi-select questions, the pairs of a right
+# and a wrong option of the same question are counted (ties left out): the right one may
+# be the longer in neither too many nor too few of them, within LENGTH_CUE_Z standard
+# deviations of half (the Mann-Whitney variance, see `longer_right_band`).
+LONGER_RIGHT_MIN_QUESTIONS = 4
 
 # near-duplicate: difflib ratio of the normalised texts at or above this.
 NEAR_DUPLICATE_RATIO = 0.85
@@ -98,12 +111,17 @@ ABSOLUTE_WORDS: dict[str, tuple[str, ...]] = {
         "просто",
         "в любом случае",
         "автоматически",
+        "сразу",
         "сразу же",
+        "всё равно",
+        "все равно",
         "ни при каких",
         "не нужно",
     ),
     "uz": (
         "har doim",
+        "hamisha",
+        "doimo",
         "hech qachon",
         "shunchaki",
         "baribir",
@@ -139,26 +157,59 @@ MSG_MULTI_NEVER = N_(
     "Option %(position)s is never right in the %(total)s multiple-choice questions that have it."
 )
 MSG_LONGEST_RATE = N_(
-    "The right answer is the longest option in %(count)s of %(total)s single-choice "
-    "questions (at most %(limit)s expected)."
+    "%(language)s: the right answer is the longest option in %(count)s of %(total)s "
+    "single-choice questions (at most %(limit)s expected)."
 )
-MSG_LONGEST_MULTI = N_("Every right option is longer than every wrong one.")
+MSG_LONGEST_RARE = N_(
+    "%(language)s: the right answer is the longest option in only %(count)s of %(total)s "
+    "single-choice questions (at least %(limit)s expected), so “never the longest” is a cue."
+)
+MSG_LONGEST_MULTI = N_("%(languages)s: every right option is longer than every wrong one.")
+MSG_MULTI_LONGER = N_(
+    "%(language)s: in %(count)s of %(total)s pairs of a right and a wrong option of the same "
+    "multiple-choice question the right one is longer (at most %(limit)s expected)."
+)
+MSG_MULTI_SHORTER = N_(
+    "%(language)s: in only %(count)s of %(total)s pairs of a right and a wrong option of the "
+    "same multiple-choice question the right one is longer (at least %(limit)s expected), so "
+    "the right options are the shorter ones."
+)
 MSG_ABSOLUTE = N_(
     "The true-or-false statement contains a cue word that gives the answer away: %(words)s."
 )
 MSG_DUPLICATE_TEXT = N_("Nearly the same question as %(other)s (similarity %(similarity)s).")
 MSG_DUPLICATE_TYPED = N_("Accepts the same typed answers as %(others)s.")
-MSG_THROWAWAY = N_(
-    "The wrong option “%(option)s” is a distractor in %(count)s questions (also in %(where)s)."
+
+
+@dataclass(frozen=True)
+class PluralMsgid:
+    """A msgid with its plural form; the `count` argument picks the form."""
+
+    singular: str
+    plural: str
+
+
+def ngettext(singular: str, plural: str) -> PluralMsgid:
+    """Marks a msgid and its plural for `pybabel extract` (whose `ngettext` keyword takes the
+    first two arguments); the bank page translates it with Jinja2's ngettext and `count`."""
+    return PluralMsgid(singular, plural)
+
+
+MSG_THROWAWAY = ngettext(
+    "The wrong option “%(option)s” is a distractor in %(count)s question (also in %(where)s).",
+    "The wrong option “%(option)s” is a distractor in %(count)s questions (also in %(where)s).",
 )
 
-MESSAGES: tuple[str, ...] = (
+MESSAGES: tuple[str | PluralMsgid, ...] = (
     MSG_KEY_CROWDED,
     MSG_KEY_NEVER,
     MSG_MULTI_CROWDED,
     MSG_MULTI_NEVER,
     MSG_LONGEST_RATE,
+    MSG_LONGEST_RARE,
     MSG_LONGEST_MULTI,
+    MSG_MULTI_LONGER,
+    MSG_MULTI_SHORTER,
     MSG_ABSOLUTE,
     MSG_DUPLICATE_TEXT,
     MSG_DUPLICATE_TYPED,
@@ -166,6 +217,7 @@ MESSAGES: tuple[str, ...] = (
 )
 
 LineOf = Callable[[FieldPath], int | None]
+Template = str | PluralMsgid
 Params = dict[str, str | int]
 
 
@@ -197,6 +249,7 @@ class QualityWarning:
     line: int | None
     path: FieldPath
     code: str
+    # The msgid; with `plural`, its singular form (the `count` argument picks the form).
     template: str
     params: Params
     bank_id: str
@@ -204,10 +257,14 @@ class QualityWarning:
     subject: str = ""
     # The reviewer's reason when a `quality_ok` entry accepts this warning.
     accepted: str | None = None
+    plural: str | None = None
 
     @property
     def message(self) -> str:
-        return self.template % self.params
+        """The message in English (the msgids are English)."""
+        many = self.plural is not None and self.params.get("count") != 1
+        template = self.plural if many and self.plural is not None else self.template
+        return template % self.params
 
     @property
     def where(self) -> str:
@@ -240,12 +297,14 @@ class _Item:
 class _Collector:
     warnings: list[QualityWarning] = field(default_factory=list)
 
-    def bank_warning(self, source: BankSource, code: str, template: str, params: Params) -> None:
+    def bank_warning(
+        self, source: BankSource, code: str, template: Template, params: Params
+    ) -> None:
         accepted = source.bank.quality_ok.get(code)
         self._add(source, (), "", code, template, params, accepted)
 
     def item_warning(
-        self, item: _Item, path: FieldPath, code: str, template: str, params: Params
+        self, item: _Item, path: FieldPath, code: str, template: Template, params: Params
     ) -> None:
         accepted = item.question.quality_ok.get(code)
         if accepted is None and code == THROWAWAY_DISTRACTOR:
@@ -259,21 +318,24 @@ class _Collector:
         path: FieldPath,
         subject: str,
         code: str,
-        template: str,
+        template: Template,
         params: Params,
         accepted: str | None,
     ) -> None:
+        plural = template.plural if isinstance(template, PluralMsgid) else None
+        singular = template.singular if isinstance(template, PluralMsgid) else template
         self.warnings.append(
             QualityWarning(
                 file=source.file,
                 line=source.line_of(path),
                 path=path,
                 code=code,
-                template=template,
+                template=singular,
                 params=params,
                 bank_id=source.bank.id,
                 subject=subject,
                 accepted=accepted,
+                plural=plural,
             )
         )
 
@@ -352,11 +414,10 @@ def _text(text: LocalizedText) -> str:
     return text.en if text.en is not None else text.uz
 
 
-def _option_texts(options: Sequence[LocalizedText]) -> list[str]:
-    """The options in one language: English when every option has it, else Uzbek."""
-    if all(option.en is not None for option in options):
-        return [option.get("en") for option in options]
-    return [option.uz for option in options]
+def _option_lengths(options: Sequence[LocalizedText], language: str) -> list[int] | None:
+    """The options' lengths in characters in one language; None if an option lacks it."""
+    texts = [getattr(option, language) for option in options]
+    return [len(text) for text in texts] if all(isinstance(t, str) for t in texts) else None
 
 
 def _spread(counts: Sequence[int]) -> str:
@@ -417,33 +478,116 @@ def _key_positions(source: BankSource, items: list[_Item], out: _Collector) -> N
 # ---- longest-correct ------------------------------------------------------------------------
 
 
+def _band(mean: float, variance: float) -> tuple[int, int]:
+    """The whole counts within LENGTH_CUE_Z standard deviations of `mean`."""
+    spread = LENGTH_CUE_Z * math.sqrt(variance)
+    return max(0, math.ceil(mean - spread)), math.floor(mean + spread)
+
+
+def longest_correct_band(chances: Sequence[float]) -> tuple[int, int]:
+    """The fewest and the most keys that may be strictly the longest option before the check
+    warns, for single-choice questions whose keys are that long by chance with these
+    probabilities (see `_longest_chance`)."""
+    return _band(sum(chances), sum(p * (1 - p) for p in chances))
+
+
+def _longest_chance(lengths: Sequence[int]) -> float:
+    """How likely a key at a random position is strictly the longest of these options:
+    1/k when one option is the longest, 0 when two or more share the longest length."""
+    longest = max(lengths)
+    return 1 / len(lengths) if lengths.count(longest) == 1 else 0.0
+
+
+def longer_right_band(pairs: Sequence[tuple[int, int, int]]) -> tuple[int, int]:
+    """The fewest and the most right-longer pairs before the check warns, for multi-select
+    questions given as (right options, wrong options, pairs of unequal length).
+
+    Under chance a pair goes either way with probability 1/2; the pairs of one question are
+    not independent, so the variance is Mann-Whitney's, r·w·(r + w + 1)/12 for a question
+    with r right and w wrong options, scaled to the pairs that are not ties.
+    """
+    mean = sum(untied for _, _, untied in pairs) / 2
+    variance = sum(untied * (right + wrong + 1) / 12 for right, wrong, untied in pairs)
+    return _band(mean, variance)
+
+
 def _longest_correct(source: BankSource, items: list[_Item], out: _Collector) -> None:
+    languages = list(source.bank.languages)
     singles = [
         question
         for question in (item.question for item in items)
         if isinstance(question, SingleChoice)
         and len(question.options) >= LONGEST_CORRECT_MIN_OPTIONS
     ]
-    if len(singles) >= LONGEST_CORRECT_MIN_QUESTIONS:
-        longest = 0
-        for question in singles:
-            assert question.correct is not None
-            lengths = [len(text) for text in _option_texts(question.options)]
-            key = lengths.pop(question.correct - 1)
-            longest += key > max(lengths)
-        limit = math.floor(LONGEST_CORRECT_SHARE * len(singles))
-        if longest > limit:
-            params: Params = {"count": longest, "total": len(singles), "limit": limit}
-            out.bank_warning(source, LONGEST_CORRECT, MSG_LONGEST_RATE, params)
-    for item in items:
-        multi = item.question
-        if not isinstance(multi, MultiSelect):
+    multis = [item for item in items if isinstance(item.question, MultiSelect)]
+    for language in languages:
+        _longest_single(source, singles, language, out)
+        _longer_right_pairs(source, multis, language, out)
+    for item in multis:
+        assert isinstance(item.question, MultiSelect)
+        longer = [language for language in languages if _right_all_longer(item.question, language)]
+        if longer:
+            params: Params = {"languages": ", ".join(longer)}
+            out.item_warning(item, item.path, LONGEST_CORRECT, MSG_LONGEST_MULTI, params)
+
+
+def _longest_single(
+    source: BankSource, singles: list[SingleChoice], language: str, out: _Collector
+) -> None:
+    chances: list[float] = []
+    longest = 0
+    for question in singles:
+        lengths = _option_lengths(question.options, language)
+        if lengths is None:
             continue
-        lengths = [len(text) for text in _option_texts(multi.options)]
-        right = [n for i, n in enumerate(lengths) if i in multi.correct_indexes]
-        wrong = [n for i, n in enumerate(lengths) if i not in multi.correct_indexes]
-        if wrong and min(right) > max(wrong):
-            out.item_warning(item, item.path, LONGEST_CORRECT, MSG_LONGEST_MULTI, {})
+        assert question.correct is not None
+        chances.append(_longest_chance(lengths))
+        key = lengths.pop(question.correct - 1)
+        longest += key > max(lengths)
+    if len(chances) < LONGEST_CORRECT_MIN_QUESTIONS:
+        return
+    low, high = longest_correct_band(chances)
+    base: Params = {"language": language, "count": longest, "total": len(chances)}
+    if longest > high:
+        out.bank_warning(source, LONGEST_CORRECT, MSG_LONGEST_RATE, {**base, "limit": high})
+    elif longest < low:
+        out.bank_warning(source, LONGEST_CORRECT, MSG_LONGEST_RARE, {**base, "limit": low})
+
+
+def _longer_right_pairs(
+    source: BankSource, multis: list[_Item], language: str, out: _Collector
+) -> None:
+    pairs: list[tuple[int, int, int]] = []
+    longer = 0
+    for item in multis:
+        question = item.question
+        assert isinstance(question, MultiSelect)
+        lengths = _option_lengths(question.options, language)
+        if lengths is None:
+            continue
+        right = [n for i, n in enumerate(lengths) if i in question.correct_indexes]
+        wrong = [n for i, n in enumerate(lengths) if i not in question.correct_indexes]
+        longer += sum(r > w for r in right for w in wrong)
+        untied = sum(r != w for r in right for w in wrong)
+        pairs.append((len(right), len(wrong), untied))
+    if len(pairs) < LONGER_RIGHT_MIN_QUESTIONS:
+        return
+    low, high = longer_right_band(pairs)
+    total = sum(untied for _, _, untied in pairs)
+    base: Params = {"language": language, "count": longer, "total": total}
+    if longer > high:
+        out.bank_warning(source, LONGEST_CORRECT, MSG_MULTI_LONGER, {**base, "limit": high})
+    elif longer < low:
+        out.bank_warning(source, LONGEST_CORRECT, MSG_MULTI_SHORTER, {**base, "limit": low})
+
+
+def _right_all_longer(question: MultiSelect, language: str) -> bool:
+    lengths = _option_lengths(question.options, language)
+    if lengths is None:
+        return False
+    right = [n for i, n in enumerate(lengths) if i in question.correct_indexes]
+    wrong = [n for i, n in enumerate(lengths) if i not in question.correct_indexes]
+    return bool(wrong) and min(right) > max(wrong)
 
 
 # ---- absolute-word --------------------------------------------------------------------------

@@ -17,17 +17,26 @@ from quizkiosk.banks.quality import (
     KEY_POSITION,
     LONGEST_CORRECT,
     MESSAGES,
+    MSG_LONGEST_MULTI,
+    MSG_LONGEST_RARE,
+    MSG_LONGEST_RATE,
+    MSG_MULTI_LONGER,
+    MSG_MULTI_SHORTER,
+    MSG_THROWAWAY,
     NEAR_DUPLICATE,
     THROWAWAY_DISTRACTOR,
     BankSource,
+    PluralMsgid,
     QualityWarning,
     check_quality,
     key_position_limit,
+    longer_right_band,
+    longest_correct_band,
     open_warnings,
     quality_of_bank,
 )
 from quizkiosk.banks.yaml_writer import dump_bank_yaml
-from quizkiosk.web.i18n import LANGUAGES, load_catalogs
+from quizkiosk.web.i18n import LANGUAGES, load_catalogs, load_translations
 
 # ---- small banks written inline -------------------------------------------------------------
 
@@ -182,14 +191,65 @@ def long_key(qid: str, correct: int) -> dict[str, Any]:
     return question
 
 
-def test_longest_correct_warns_when_the_key_is_usually_the_longest_option() -> None:
-    three_of_six = [long_key(f"q{n}", n % 3 + 1) for n in range(3)]
-    three_of_six += [single(f"q{n}", n % 3 + 1, options=3) for n in range(3, 6)]
-    [warning] = warnings(bank("b", three_of_six), code=LONGEST_CORRECT)
-    assert (warning.params["count"], warning.params["total"]) == (3, 6)
-    assert warning.params["limit"] == 2  # 40 % of 6, rounded down
-    two_of_six = [*three_of_six[1:], single("q0", 1, options=3)]
-    assert warnings(bank("b", two_of_six), code=LONGEST_CORRECT) == []
+def long_distractor(qid: str, correct: int) -> dict[str, Any]:
+    question = single(qid, correct, options=3)
+    question["options"][correct % 3] = text(f"A much longer wrong answer for {qid}")
+    return question
+
+
+def test_longest_correct_band_is_chance_plus_or_minus_1_645_standard_deviations() -> None:
+    # 6 questions of 3 options: mean 2, sd 1.155, so 2 ± 1.9 -> 1 to 3.
+    assert longest_correct_band([1 / 3] * 6) == (1, 3)
+    # 10 of 4 options: mean 2.5, sd 1.37 -> 1 to 4; 6 of 4 options: 0 to 3.
+    assert longest_correct_band([1 / 4] * 10) == (1, 4)
+    assert longest_correct_band([1 / 4] * 6) == (0, 3)
+    # Questions whose options share the longest length cannot have the key the longest.
+    assert longest_correct_band([0.0] * 6) == (0, 0)
+
+
+def test_longest_correct_warns_when_the_key_is_too_often_the_longest_option() -> None:
+    four_of_six = [long_key(f"q{n}", n % 3 + 1) for n in range(4)]
+    four_of_six += [long_distractor(f"q{n}", n % 3 + 1) for n in range(4, 6)]
+    found = warnings(bank("b", four_of_six), code=LONGEST_CORRECT)
+    # Measured per language: the fixture's options have Uzbek and English.
+    assert [w.params["language"] for w in found] == ["uz", "en"]
+    for warning in found:
+        assert warning.template == MSG_LONGEST_RATE and warning.path == ()
+        assert (warning.params["count"], warning.params["total"]) == (4, 6)
+        assert warning.params["limit"] == 3
+    three_of_six = [*four_of_six[1:], long_distractor("q0", 1)]
+    assert warnings(bank("b", three_of_six), code=LONGEST_CORRECT) == []
+
+
+def test_longest_correct_warns_when_the_key_is_almost_never_the_longest_option() -> None:
+    never = [long_distractor(f"q{n}", n % 3 + 1) for n in range(6)]
+    found = warnings(bank("b", never), code=LONGEST_CORRECT)
+    assert [(w.template, w.params["count"], w.params["limit"]) for w in found] == [
+        (MSG_LONGEST_RARE, 0, 1)
+    ] * 2
+    once = [long_key("q0", 1), *never[1:]]
+    assert warnings(bank("b", once), code=LONGEST_CORRECT) == []
+    # Options of equal length give no cue either way.
+    ties = [single(f"q{n}", n % 3 + 1, options=3) for n in range(6)]
+    assert warnings(bank("b", ties), code=LONGEST_CORRECT) == []
+
+
+def test_longest_correct_is_counted_in_each_language_the_players_read() -> None:
+    questions = [long_key(f"q{n}", n % 3 + 1) for n in range(6)]
+    for question in questions:
+        # Russian as long as Uzbek (the key the longest); in English a wrong option is.
+        key = question["correct"] - 1
+        for n, option in enumerate(question["options"]):
+            option["ru"] = option["uz"]
+            option["en"] = "Medium one" if n == key else "Short"
+        question["options"][(key + 1) % 3]["en"] = "A wrong answer, the longest"
+    found = warnings(bank("b", questions), code=LONGEST_CORRECT)
+    assert [(w.params["language"], w.template) for w in found] == [
+        ("uz", MSG_LONGEST_RATE),
+        ("ru", MSG_LONGEST_RATE),
+        ("en", MSG_LONGEST_RARE),
+    ]
+    assert "ru: the right answer is the longest option in 6 of 6" in found[1].message
 
 
 def test_longest_correct_ignores_two_option_questions() -> None:
@@ -205,8 +265,49 @@ def test_longest_correct_warns_about_a_multi_select_whose_right_options_are_all_
     options = ["Referral for a blood test", "Chest X-ray request", "Salary", "Phone"]
     [warning] = warnings(bank("b", [multi("m1", [1, 2], options)]), code=LONGEST_CORRECT)
     assert warning.path == ("questions", 0)
+    assert (warning.template, warning.params) == (MSG_LONGEST_MULTI, {"languages": "uz, en"})
     options[2] = "Stamped paper form to the lab"
     assert warnings(bank("b", [multi("m1", [1, 2], options)]), code=LONGEST_CORRECT) == []
+
+
+def test_a_multi_select_cue_in_one_language_only_is_named_with_it() -> None:
+    question = multi("m1", [1, 2], ["Blood test", "X-ray", "Salary form", "Phone model"])
+    question["options"][0]["ru"] = "Общий анализ крови"
+    question["options"][1]["ru"] = "Рентгенограмма"
+    question["options"][2]["ru"] = "Зарплата"
+    question["options"][3]["ru"] = "Телефон"
+    [warning] = warnings(bank("b", [question]), code=LONGEST_CORRECT)
+    assert warning.params == {"languages": "ru"}
+
+
+def test_longer_right_band_uses_the_mann_whitney_variance() -> None:
+    # 4 questions of 2 right and 2 wrong: 16 pairs, mean 8, variance 4 * 4 * 5 / 12.
+    assert longer_right_band([(2, 2, 4)] * 4) == (4, 12)
+    # Tied pairs are left out of the mean and the variance.
+    assert longer_right_band([(2, 2, 2)] * 4) == (1, 7)
+
+
+def four_multis(right: str, wrong: str) -> list[dict[str, Any]]:
+    """Four multi-selects, options 1 and 3 right, with the given right and wrong texts
+    (the wrong texts vary a little, so that pairs are not tied)."""
+    return [
+        multi(f"m{n}", [1, 3], [f"{right}", f"{wrong}", f"{right}{n}", f"{wrong}{n}"])
+        for n in range(4)
+    ]
+
+
+def test_multi_select_right_options_systematically_shorter_or_longer_are_a_cue() -> None:
+    shorter = warnings(bank("b", four_multis("Ab", "Abcdefgh")), code=LONGEST_CORRECT)
+    assert [(w.template, w.params["language"]) for w in shorter] == [
+        (MSG_MULTI_SHORTER, "uz"),
+        (MSG_MULTI_SHORTER, "en"),
+    ]
+    assert (shorter[1].params["count"], shorter[1].params["total"]) == (0, 16)
+    assert shorter[1].params["limit"] == 4
+    longer = warnings(bank("b", four_multis("Abcdefgh", "Ab")), code=LONGEST_CORRECT)
+    assert [w.template for w in longer if w.path == ()] == [MSG_MULTI_LONGER] * 2
+    mixed = [multi(f"m{n}", [1, 3], ["Ab", "Abcdef", "Abcdefgh", "Abcd"]) for n in range(4)]
+    assert warnings(bank("b", mixed), code=LONGEST_CORRECT) == []
 
 
 # ---- absolute-word --------------------------------------------------------------------------
@@ -224,8 +325,12 @@ def test_longest_correct_warns_about_a_multi_select_whose_right_options_are_all_
             "“har doim” (uz)",
         ),
         ("Do it at  once.", "Запись меняют.", "Yozuv oʻzgaradi.", "“at  once” (en)"),
+        ("The record is changed.", "Запись всё равно меняют.", "Yozuv.", "“всё равно” (ru)"),
+        ("The record is changed.", "Запись меняют сразу.", "Yozuv.", "“сразу” (ru)"),
+        ("The record is changed.", "Запись меняют.", "Yozuv hamisha oʻzgaradi.", "“hamisha” (uz)"),
+        ("The record is changed.", "Запись меняют.", "Yozuv doimo oʻzgaradi.", "“doimo” (uz)"),
     ],
-    ids=["en", "ru", "uz", "phrase"],
+    ids=["en", "ru", "uz", "phrase", "vsyo-ravno", "srazu", "hamisha", "doimo"],
 )
 def test_absolute_word_in_any_language_of_a_true_false_statement(
     en: str, ru: str, uz: str, found: str
@@ -459,9 +564,33 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 @pytest.mark.parametrize("message", MESSAGES)
-def test_every_warning_message_is_translated_with_the_same_placeholders(message: str) -> None:
+def test_every_warning_message_is_translated_with_the_same_placeholders(
+    message: str | PluralMsgid,
+) -> None:
+    translations = load_translations()
     catalogs = load_catalogs()
+    msgid = message.singular if isinstance(message, PluralMsgid) else message
     for language in LANGUAGES:
-        translated = catalogs[language].get(message)
-        assert translated, f"{language}: no translation of {message!r}"
-        assert sorted(PLACEHOLDER.findall(translated)) == sorted(PLACEHOLDER.findall(message))
+        if isinstance(message, PluralMsgid):
+            forms = [
+                translations[language].ngettext(message.singular, message.plural, n)
+                for n in (1, 3, 5)
+            ]
+        else:
+            forms = [catalogs[language].get(message, "")]
+        for translated in forms:
+            assert translated, f"{language}: no translation of {msgid!r}"
+            assert sorted(PLACEHOLDER.findall(translated)) == sorted(PLACEHOLDER.findall(msgid))
+
+
+def test_the_repeated_distractor_message_has_plural_forms() -> None:
+    first = bank("one", [with_option(f"q{n}", "Salary") for n in range(21)])
+    warning = warnings(first, code=THROWAWAY_DISTRACTOR)[0]
+    assert (warning.template, warning.plural) == (MSG_THROWAWAY.singular, MSG_THROWAWAY.plural)
+    assert "is a distractor in 21 questions" in warning.message
+    russian = load_translations()["ru"]
+    forms = {
+        n: russian.ngettext(MSG_THROWAWAY.singular, MSG_THROWAWAY.plural, n) for n in (3, 5, 21)
+    }
+    assert "%(count)s вопросах" in forms[3] and "%(count)s вопросах" in forms[5]
+    assert "%(count)s вопросе " in forms[21]
