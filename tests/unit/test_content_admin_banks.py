@@ -396,3 +396,22 @@ def test_treatment_course_case_runs_from_start_to_closure() -> None:
     assert "diagnosis" in en(lifecycle.steps[0])
     assert "close the course" in en(lifecycle.steps[-1])
     assert step_index(case, "s7") == len(case.steps) - 1
+
+
+# --- one quantity calculation per skill ---------------------------------------------------
+
+
+def test_the_tablet_count_is_asked_once_and_the_hypertension_case_teaches_side_effects() -> None:
+    bank = CATALOG.banks["treatment-prescriptions"]
+    counts = [
+        label
+        for label, item in bank_items(bank)
+        if isinstance(item, TypedAnswer)
+        and re.search(r"how many (tablets|capsules)", en(item.text))
+    ]
+    # rx-05 counts tablets; the pneumonia course counts capsules for a 5-day course (rx-14
+    # asks for a daily dose in mg, a different skill).
+    assert counts == ["rx-05", "case-course-pneumonia/s3"]
+    step = find_step(CATALOG, "treatment-prescriptions", "case-elderly-hypertension", "s7")
+    assert isinstance(step, TrueFalse) and step.correct is True
+    assert "ankles swell" in en(step.text) and "tell the doctor" in en(step.text)

@@ -236,6 +236,15 @@ def test_terminology_is_consistent(bank_id: str) -> None:
     assert glossary_slips(CATALOG.banks[bank_id]) == []
 
 
+def test_card_04_says_in_russian_that_medical_records_are_not_deleted() -> None:
+    # "Медицинские записи", not "медицинская документация" or "записи в карте": the term
+    # the glossary uses for what may never be deleted, only corrected with a reason.
+    question = CATALOG.banks["e-medical-card"].question("card-04")
+    assert isinstance(question, TrueFalse) and question.correct is False
+    assert question.explanation is not None and question.explanation.ru is not None
+    assert "Медицинские записи не удаляются" in question.explanation.ru
+
+
 def test_small_wording_fixes() -> None:
     story = find_case(CATALOG, "dispensary-observation", "case-hypertension-moved").story
     assert "qizining yoniga" in story.uz
