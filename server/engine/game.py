@@ -16,6 +16,8 @@ from typing import Protocol
 from quizkiosk.engine.commands import Command
 from quizkiosk.protocol import Json, Send, ServerMessage
 
+PODIUM_SIZE = 3  # places on the podium and in the final message, in every mode
+
 
 class CommandRefused(Exception):
     """A command that is not allowed now; `code` is sent to the client."""

@@ -30,7 +30,7 @@ from quizkiosk.engine.commands import (
     SubmitAnswer,
     Tick,
 )
-from quizkiosk.engine.game import CommandRefused, Outcome
+from quizkiosk.engine.game import PODIUM_SIZE, CommandRefused, Outcome
 from quizkiosk.engine.players import (
     JoinRefused,
     Standing,
@@ -39,7 +39,6 @@ from quizkiosk.engine.players import (
 from quizkiosk.engine.questions import type_of
 from quizkiosk.engine.quiz_events import (
     LEADERBOARD_SIZE,
-    PODIUM_SIZE,
     AcceptedAnswer,
     AnswerAccepted,
     AnsweredCount,

@@ -11,7 +11,6 @@ from enum import StrEnum
 from quizkiosk.engine.players import Player, Standing
 
 LEADERBOARD_SIZE = 10  # players on a leaderboard
-PODIUM_SIZE = 3  # players on the podium and in the final `ended` message
 
 
 class Phase(StrEnum):

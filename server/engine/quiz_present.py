@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from quizkiosk.engine.game import (
+    PODIUM_SIZE,
     AnswerKept,
     Disconnect,
     FinalStanding,
@@ -24,7 +25,6 @@ from quizkiosk.engine.game import (
 from quizkiosk.engine.players import Standing
 from quizkiosk.engine.quiz_events import (
     LEADERBOARD_SIZE,
-    PODIUM_SIZE,
     AnswerAccepted,
     AnsweredCount,
     ConnectionChanged,

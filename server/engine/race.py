@@ -19,6 +19,11 @@ Outcome. The rules (docs/case-race.md):
 - Host-set teams are set in the lobby only.
 - Nothing about a step — its key, its explanation — leaves before that participant
   has answered it; the projector gets the track (progress only), a few times a second.
+
+Why one long module: it is the race's whole state machine, one `handle` and the
+transitions it dispatches to, in the shape of `engine/quiz.py`. The data it works on
+is in `race_model`, what it shows in `race_present`; splitting the transitions
+further would scatter the rules above over files that each hold half a rule.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from quizkiosk.engine.commands import (
     Tick,
 )
 from quizkiosk.engine.game import (
+    PODIUM_SIZE,
     AttemptKept,
     CommandRefused,
     Disconnect,
@@ -349,7 +355,7 @@ class RaceGame:
             Send(
                 EVERYONE,
                 RaceOver(
-                    [race_present.placing_json(p) for p in placings[: race_present.PODIUM_SIZE]],
+                    [race_present.placing_json(p) for p in placings[:PODIUM_SIZE]],
                     count,
                     self.team_standings(now),
                 ),

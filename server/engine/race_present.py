@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from quizkiosk.engine.game import PODIUM_SIZE
 from quizkiosk.engine.race_model import Placing, RacePhase, RaceStepPlan, Runner
 from quizkiosk.engine.views import public_question, texts
 from quizkiosk.protocol import Json, RaceFinished, RaceRank, RaceStep, RaceTrack
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
     from quizkiosk.engine.race import RaceGame
 
 TRACK_LANES = 12  # participants drawn as lanes; the rest are in the histogram
-PODIUM_SIZE = 3
 
 
 def step_message(game: RaceGame, plan: RaceStepPlan, runner: Runner, now: float) -> RaceStep:

@@ -92,7 +92,7 @@ class GameRegistry:
         bank: Bank,
         settings: BaseModel,
         owner: str,
-        mode: str = "quiz",
+        mode: str,
         draw: dict[str, object] | None = None,
     ) -> GameActor:
         """A new game; `settings` are the mode's (GameSettings, RaceSettings).

@@ -147,7 +147,7 @@ async def start_game(request: Request) -> Response:
         error = N_("The server is restarting. Press Start again in a moment.")
         return bank_page_response(request, trainer, bank, 503, error, form)
     try:
-        actor = await state.registry.create_game(bank, settings, trainer.username)
+        actor = await state.registry.create_game(bank, settings, trainer.username, "quiz")
     except RedisUnavailable:  # scaled out: nothing was started; the trainer tries again
         return bank_page_response(request, trainer, bank, 503, REDIS_DOWN, form)
     return RedirectResponse(f"/host/{actor.info.game_id}", status_code=303)

@@ -27,7 +27,8 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def tokens_match(cookie: str | None, submitted: str | None) -> bool:
-    return bool(cookie and submitted and hmac.compare_digest(cookie, submitted))
+    # As bytes: compare_digest refuses str with non-ASCII characters (a 500, not a 403).
+    return bool(cookie and submitted and hmac.compare_digest(cookie.encode(), submitted.encode()))
 
 
 def uses_api_token(headers: Headers) -> bool:

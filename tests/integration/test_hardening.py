@@ -636,6 +636,19 @@ def test_host_tokens_and_game_ids_of_any_length_are_bad_host_tokens(
         a_plain_refusal(error, "bad_host_token")
 
 
+@pytest.mark.parametrize("pin", ["12a", "1234567", "", "١٢٣٤٥٦"])
+def test_a_pin_of_the_wrong_shape_is_an_unknown_pin(server: RunningServer, pin: str) -> None:
+    async def main() -> None:
+        game = server.create_game(time_per_question=20)
+        phone = await Client.connect(server, "/ws/play")
+        await phone.send({"type": "join", "protocol": 1, "pin": pin, "name": "Odd"})
+        a_plain_refusal(await phone.expect("error"), "unknown_pin")
+        await phone.send({"type": "join", "protocol": 1, "pin": game["pin"], "name": "Odd"})
+        await phone.expect("welcome")
+
+    asyncio.run(main())
+
+
 @pytest.mark.parametrize("odd", list(ODD_TOKENS.values()), ids=list(ODD_TOKENS))
 def test_resume_tokens_of_any_length_are_unknown_tokens(server: RunningServer, odd: str) -> None:
     async def main() -> None:

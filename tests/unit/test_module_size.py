@@ -17,8 +17,6 @@ MAX_LINES = 500
 REASON = "Why one long module:"
 # A reason is a sentence or two, not the marker alone.
 MIN_REASON_CHARS = 80
-# engine/race.py is over the limit and its reason is still to be written.
-AWAITING_A_REASON = {"engine/race.py"}
 
 
 def long_modules() -> list[Path]:
@@ -41,18 +39,7 @@ def test_the_rule_sees_the_long_modules() -> None:
     assert SERVER / "protocol.py" in long_modules()  # 600 lines, with its reason
 
 
-@pytest.mark.parametrize(
-    "relative",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(reason="no reason at its top yet", strict=False)
-            if name in AWAITING_A_REASON
-            else (),
-        )
-        for name in (str(path.relative_to(SERVER)) for path in long_modules())
-    ],
-)
+@pytest.mark.parametrize("relative", [str(path.relative_to(SERVER)) for path in long_modules()])
 def test_a_long_module_says_why_it_is_one_module(relative: str) -> None:
     reason = reason_of(SERVER / relative)
     assert reason is not None, f"server/{relative} is over {MAX_LINES} lines: write why"

@@ -45,7 +45,9 @@ def test_pins_are_unique_and_ended_games_are_dropped_after_a_while(tmp_path: Pat
         archive = SqliteArchive(tmp_path / "a.sqlite3")
         await archive.open()
         registry = GameRegistry(archive, SystemClock(), KEY, keep_ended_seconds=0.05)
-        actors = [await registry.create_game(BANK, GameSettings(), "nurse") for _ in range(30)]
+        actors = [
+            await registry.create_game(BANK, GameSettings(), "nurse", "quiz") for _ in range(30)
+        ]
         assert len({a.info.pin for a in actors}) == 30
         first = actors[0]
         player_id, token = await join(registry, first, "Aziza")
@@ -68,7 +70,7 @@ def test_a_stopped_game_refuses_commands_instead_of_hanging(tmp_path: Path) -> N
         archive = SqliteArchive(tmp_path / "a.sqlite3")
         await archive.open()
         registry = GameRegistry(archive, SystemClock(), KEY)
-        actor = await registry.create_game(BANK, GameSettings(), "nurse")
+        actor = await registry.create_game(BANK, GameSettings(), "nurse", "quiz")
         await actor.stop()
         try:
             await asyncio.wait_for(actor.act(HostAction("start")), timeout=1)
@@ -86,7 +88,7 @@ def test_host_tokens_are_derived_from_the_key_and_survive_a_restart(tmp_path: Pa
         archive = SqliteArchive(tmp_path / "a.sqlite3")
         await archive.open()
         registry = GameRegistry(archive, SystemClock(), KEY)
-        actor = await registry.create_game(BANK, GameSettings(), "nurse")
+        actor = await registry.create_game(BANK, GameSettings(), "nurse", "quiz")
         token = actor.info.host_token
         assert registry.host_of(actor.info.game_id, token) is actor
         tampered = token[:-1] + ("y" if token.endswith("x") else "x")
@@ -106,12 +108,14 @@ def test_a_game_that_had_not_ended_is_rebuilt_from_its_inputs(tmp_path: Path) ->
         archive = SqliteArchive(tmp_path / "a.sqlite3")
         await archive.open()
         registry = GameRegistry(archive, SystemClock(), KEY)
-        actor = await registry.create_game(BANK, GameSettings(shuffle_options=True), "nurse")
+        actor = await registry.create_game(
+            BANK, GameSettings(shuffle_options=True), "nurse", "quiz"
+        )
         aziza, token = await join(registry, actor, "Aziza")
         bobur, _ = await join(registry, actor, "Bobur")
         await actor.act(HostAction("start"))
         await actor.act(SubmitAnswer(aziza, 0, 1))
-        ended = await registry.create_game(BANK, GameSettings(), "nurse")
+        ended = await registry.create_game(BANK, GameSettings(), "nurse", "quiz")
         await ended.act(HostAction("end"))
         before_players = actor.game.player_screen(aziza, 0.0)
         before_host = actor.game.host_screen(0.0)
@@ -148,7 +152,7 @@ def test_a_game_whose_bank_changed_is_not_rebuilt(tmp_path: Path) -> None:
         archive = SqliteArchive(tmp_path / "a.sqlite3")
         await archive.open()
         registry = GameRegistry(archive, SystemClock(), KEY)
-        actor = await registry.create_game(BANK, GameSettings(), "nurse")
+        actor = await registry.create_game(BANK, GameSettings(), "nurse", "quiz")
         await registry.close(restarting=True)
         # The trainer edits the bank file between the crash and the restart.
         folder = tmp_path / "banks"

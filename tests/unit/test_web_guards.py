@@ -57,6 +57,13 @@ def test_a_form_post_needs_the_cookie_and_the_matching_field() -> None:
     assert header.json() == {"name": "b"}
 
 
+def test_a_csrf_token_with_non_ascii_characters_is_refused_not_an_error() -> None:
+    client = guarded_app()
+    client.cookies.set("qk_csrf", "t1")
+    assert client.post("/form", data={"name": "a", "csrf_token": "tö"}).status_code == 403
+    assert client.post("/form", data={"name": "a", "csrf_token": "мой"}).status_code == 403
+
+
 def test_api_calls_with_a_token_or_no_session_are_not_csrf_checked() -> None:
     client = guarded_app()
     bearer = client.post("/api/v1/thing", data={"name": "x"}, headers={"Authorization": "Bearer k"})

@@ -12,7 +12,7 @@
 import { formDialog } from "./dialogs.js";
 import { N_, setText, t } from "./i18n.js";
 import { $, game } from "./host-state.js";
-import { kick, setTeam } from "./host-commands.js";
+import { kick, setTeam, startSent } from "./host-commands.js";
 import { chipAction, refreshPlayer } from "./host-players.js";
 
 const SEND_EVERY_MS = 150; // well inside the host's message rate limit
@@ -84,6 +84,9 @@ function splitTeams(count) {
 }
 
 function sendQueued() {
+  // Teams are set in the lobby only: once "start" is on its way, what is left of a split
+  // is dropped (the server would refuse it), and the chips keep showing what was sent.
+  if (game.phase !== "lobby" || startSent()) queue = [];
   const next = queue.shift();
   if (!next) return;
   assign(next[0], next[1]);
