@@ -26,6 +26,7 @@ from typing import Any, TypeVar, cast
 
 from quizkiosk.archive import topic_totals
 from quizkiosk.archive.migrations import check_version, migrate
+from quizkiosk.archive.multirow import insert_rows
 from quizkiosk.archive.records import (
     AnswerRecord,
     AnswerTotal,
@@ -249,10 +250,11 @@ class SqliteArchive:
         def work(conn: sqlite3.Connection) -> None:
             if epoch is not None:
                 _check_epoch(conn, game_id, epoch)
-            conn.executemany(_INSERT_INPUT, input_rows)
-            conn.executemany(_UPSERT_PARTICIPANT, participant_rows)
-            conn.executemany(_INSERT_ANSWER, answer_rows)
-            conn.executemany(_INSERT_ATTEMPT, attempt_rows)
+            # A few statements, not one per row: see quizkiosk.archive.multirow.
+            insert_rows(conn, _INSERT_INPUT, input_rows)
+            insert_rows(conn, _UPSERT_PARTICIPANT, participant_rows)
+            insert_rows(conn, _INSERT_ANSWER, answer_rows)
+            insert_rows(conn, _INSERT_ATTEMPT, attempt_rows)
             if participant_rows or answer_rows or attempt_rows:
                 topic_totals.mark_stale(conn, game_id)  # not recomputed on the ack's path
             for at in started:
