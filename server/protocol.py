@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, NotRequired, TypedDict
 
 from pydantic import (
     BaseModel,
@@ -284,11 +284,172 @@ def error_message(code: str, message: str, **extra: object) -> dict[str, object]
 #
 # Every message the server sends is one of these typed shapes (docs/protocol.md
 # documents each). The engine builds them; the live layer only encodes each once
-# per audience and delivers it. Nested values are plain JSON data (localized texts
-# are {"uz": ..., "ru": ..., "en": ...} dicts).
+# per audience and delivers it. The objects nested in them are typed here too, as
+# TypedDicts (plain dicts on the wire, so the JSON is what the dict holds, in the order
+# it was built); docs/protocol.md names every key of each. A message embedded whole in
+# another (a screen's `question`, a race screen's `track`) is that message's `wire()`.
 
 Json = dict[str, object]
-Texts = dict[str, str]  # one text in every language: {"uz": ..., "ru": ..., "en": ...}
+# One text in every language: {"uz": ..., "ru": ..., "en": ...}. A map by language, not
+# an object with fixed keys: a language the bank has no text in is left out.
+Texts = dict[str, str]
+
+
+class PlayerRef(TypedDict):
+    """A player as `welcome` and `player_joined` name them."""
+
+    id: str
+    # Always a name: `welcome` goes only to a player who is in the game. The engine's
+    # name lookup also answers for unknown ids (with None), hence the type.
+    name: str | None
+
+
+class StandingEntry(TypedDict):
+    """One player on a quiz board: `leaderboard`, `podium` and `ended` (`top`)."""
+
+    rank: int
+    name: str
+    score: int
+    id: str
+
+
+class PlayerListEntry(TypedDict):
+    """One player in a host screen's `player_list` (those who left are not listed)."""
+
+    id: str
+    name: str
+    connected: bool
+    team: NotRequired[str | None]  # case race only: the player's team, or null
+
+
+class AnsweredCounts(TypedDict):
+    """A quiz host screen's `answered`: the `answered` message without its type."""
+
+    answered: int
+    expected: int
+
+
+class CaseSummary(TypedDict):
+    """One case of a race, in the `game` object's `cases`."""
+
+    id: str
+    title: Texts
+    steps: int
+
+
+class ModeSummary(TypedDict):
+    """The game mode's part of the `game` object (the engine's `summary()`)."""
+
+    mode: str  # quiz or race
+    total: int  # questions, or a race's steps
+    cases: NotRequired[list[CaseSummary]]  # case race only, in the order they are raced
+    phase: str
+    locked: bool
+    # The settings the game was started with, as the API takes them (quiz and race
+    # settings differ; their fields are documented with POST /api/v1/games and /races).
+    settings: dict[str, object]
+
+
+class GameSummary(ModeSummary):
+    """The `game` object of `welcome` and `host_welcome`: the mode's part, and which
+    game it is (the live layer adds these)."""
+
+    id: str
+    pin: str
+    title: Texts
+
+
+class QuizScreen(TypedDict):
+    """What a quiz's `welcome` / `host_welcome` shows now (`screen`)."""
+
+    phase: str
+    score: int  # 0 on the host's screen
+    rank: int | None  # None for the host, and for someone not (or no longer) ranked
+    players: int
+    question: NotRequired[Json | None]  # a `question` message (open question)
+    my_answer: NotRequired[object]  # the value already given to it, or None
+    reveal: NotRequired[Json]  # a `reveal` message
+    result: NotRequired[Json]  # a `result` message (a player who was in the question)
+    board: NotRequired[Json]  # a `leaderboard` or `podium` message
+    answered: NotRequired[AnsweredCounts]  # host, while a question is open or revealed
+    player_list: NotRequired[list[PlayerListEntry]]  # host
+
+
+class RaceScreen(TypedDict):
+    """What a case race's `welcome` / `host_welcome` shows now (`screen`)."""
+
+    phase: str
+    players: int
+    remaining_ms: int
+    paused: bool
+    step: NotRequired[int]  # a participant's steps done
+    finished: NotRequired[Json]  # a `race_finished` message
+    race_step: NotRequired[Json]  # a `race_step` message: the step to answer now
+    top: NotRequired[list[PlacingEntry]]  # after the end
+    rank: NotRequired[Json]  # a `race_rank` message, after the end
+    track: NotRequired[Json]  # host: a `race_track` message
+    player_list: NotRequired[list[PlayerListEntry]]  # host
+
+
+# A screen is the one of its game's mode: the welcome of a quiz carries a QuizScreen,
+# of a race a RaceScreen.
+Screen = QuizScreen | RaceScreen
+
+
+class RaceCase(TypedDict):
+    """The case a `race_step` belongs to: which of the race's cases, and where in it."""
+
+    id: str
+    number: int  # this case's number in the race, from 1
+    of: int  # cases in the race
+    title: Texts
+    story: Texts
+    steps: int  # steps in this case
+    step: int  # this step's number in the case, from 1
+
+
+class PlacingEntry(TypedDict):
+    """One participant in a race's ranking: `race_track` lanes and finishers, the
+    `top` of `race_over` and of a race's end screen."""
+
+    id: str
+    name: str
+    rank: int
+    finished: bool
+    steps: int  # steps done
+    time_ms: int | None  # a finisher's race time
+    first_try: int  # steps right at the first attempt
+    team: str | None
+
+
+class TeamEntry(TypedDict):
+    """One team in a race's `teams` (races with teams only)."""
+
+    rank: int
+    name: str
+    members: int
+    progress: float  # the members' mean steps done, to 2 decimals
+    finished: bool  # all members have, or the race is over
+    all_finished: bool
+
+
+class HardestStep(TypedDict):
+    """`race_track.hardest`: the step most often wrong at the first attempt so far."""
+
+    index: int
+    case: Texts  # the case's title
+    step: int  # its number in the case, from 1
+    text: Texts
+    wrong_first: int
+
+
+class ErrorExtra(TypedDict, total=False):
+    """The fields an `error` may carry besides its code and message."""
+
+    question: int  # it answers an `answer`
+    command: str  # it answers a host command
+    retry_after: int  # seconds, with too_many_attempts
+    retry_after_ms: int  # with step_locked
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,19 +469,19 @@ class Welcome(ServerMessage):
     TYPE: ClassVar[str] = "welcome"
     protocol: int
     resumed: bool
-    player: Json
+    player: PlayerRef
     resume_token: str
-    game: Json
-    screen: Json
+    game: GameSummary
+    screen: Screen
 
 
 @dataclass(frozen=True, slots=True)
 class HostWelcome(ServerMessage):
     TYPE: ClassVar[str] = "host_welcome"
     protocol: int
-    game: Json
+    game: GameSummary
     join_url: str
-    screen: Json
+    screen: Screen
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,14 +490,14 @@ class QuestionShown(ServerMessage):
     index: int
     total: int
     kind: str
-    text: Json | None
+    text: Texts | None  # None on phones that do not show the text
     time_limit: int
     points: int
     image: str | None
     show_text_on_phones: bool
     remaining_ms: int
     paused: bool
-    choices: list[Json | None] | None = None
+    choices: list[Texts | None] | None = None
 
     def wire(self) -> Json:
         data = ServerMessage.wire(self)
@@ -370,7 +531,7 @@ class Reveal(ServerMessage):
     index: int
     kind: str
     correct: object
-    explanation: Json | None
+    explanation: Texts | None
     distribution: list[int]
     answered: int
     correct_count: int
@@ -391,14 +552,14 @@ class Result(ServerMessage):
 @dataclass(frozen=True, slots=True)
 class Leaderboard(ServerMessage):
     TYPE: ClassVar[str] = "leaderboard"
-    top: list[Json]
+    top: list[StandingEntry]
     players: int
 
 
 @dataclass(frozen=True, slots=True)
 class Podium(ServerMessage):
     TYPE: ClassVar[str] = "podium"
-    top: list[Json]
+    top: list[StandingEntry]
     players: int
 
 
@@ -414,7 +575,7 @@ class Rank(ServerMessage):
 @dataclass(frozen=True, slots=True)
 class EndedMsg(ServerMessage):
     TYPE: ClassVar[str] = "ended"
-    top: list[Json]
+    top: list[StandingEntry]
     players: int
 
 
@@ -445,7 +606,7 @@ class LeftMsg(ServerMessage):
 @dataclass(frozen=True, slots=True)
 class PlayerJoined(ServerMessage):
     TYPE: ClassVar[str] = "player_joined"
-    player: Json
+    player: PlayerRef
     count: int
 
 
@@ -483,14 +644,14 @@ class RaceStep(ServerMessage):
     TYPE: ClassVar[str] = "race_step"
     index: int  # step number in the race, from 0 (what `answer.question` names)
     total: int  # steps in the whole race
-    case: Json  # {"id", "number", "of", "title", "story", "steps", "step"}: this case
+    case: RaceCase
     kind: str
     text: Texts
     image: str | None
     attempts: int  # attempts at this step so far
     locked_ms: int  # penalty time left before the step may be answered again
     remaining_ms: int  # race time left (the race clock, pauses excluded)
-    choices: list[Json] | None = None
+    choices: list[Texts] | None = None
     # After a wrong attempt (attempts > 0): the step's explanation, which this
     # participant has already been shown — so a reload or another device shows it too.
     explanation: Texts | None = None
@@ -539,11 +700,11 @@ class RaceTrack(ServerMessage):
     paused: bool
     total: int
     participants: int
-    lanes: list[Json]
+    lanes: list[PlacingEntry]
     histogram: list[int]
-    finishers: list[Json]
-    hardest: Json | None
-    teams: list[Json]
+    finishers: list[PlacingEntry]
+    hardest: HardestStep | None
+    teams: list[TeamEntry]
 
 
 @dataclass(frozen=True, slots=True)
@@ -551,9 +712,9 @@ class RaceOver(ServerMessage):
     """Time is up (or the host ended the race): everyone stops where they are."""
 
     TYPE: ClassVar[str] = "race_over"
-    top: list[Json]
+    top: list[PlacingEntry]
     players: int
-    teams: list[Json]
+    teams: list[TeamEntry]
 
 
 @dataclass(frozen=True, slots=True)
@@ -574,7 +735,7 @@ class ErrorMsg(ServerMessage):
     TYPE: ClassVar[str] = "error"
     code: str
     message: str
-    extra: Json = field(default_factory=dict)
+    extra: ErrorExtra = field(default_factory=ErrorExtra)
 
     def wire(self) -> Json:
         return {"type": self.TYPE, "code": self.code, "message": self.message, **self.extra}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from quizkiosk.engine.commands import Command
-from quizkiosk.protocol import Json, Send, ServerMessage
+from quizkiosk.protocol import ModeSummary, Screen, Send, ServerMessage
 
 PODIUM_SIZE = 3  # places on the podium and in the final message, in every mode
 
@@ -145,15 +145,15 @@ class Game(Protocol):
         """Players in the game now (joined, not kicked, not left)."""
         ...
 
-    def summary(self) -> Json:
+    def summary(self) -> ModeSummary:
         """The `game` object of welcome messages."""
         ...
 
-    def player_screen(self, player_id: str, now: float) -> Json:
+    def player_screen(self, player_id: str, now: float) -> Screen:
         """What this player's device should show now (for a (re)connect)."""
         ...
 
-    def host_screen(self, now: float) -> Json:
+    def host_screen(self, now: float) -> Screen:
         """What the projector should show now."""
         ...
 

@@ -75,7 +75,7 @@ from quizkiosk.engine.views import (
     reveal_payload,
     to_bank_answer,
 )
-from quizkiosk.protocol import Json, QuestionShown
+from quizkiosk.protocol import ModeSummary, QuestionShown, QuizScreen
 
 __all__ = [
     "AcceptedAnswer",
@@ -538,13 +538,13 @@ class QuizGame:
     def player_count(self) -> int:
         return self.roster.present_count
 
-    def summary(self) -> Json:
+    def summary(self) -> ModeSummary:
         return summary(self)
 
-    def player_screen(self, player_id: str, now: float) -> Json:
+    def player_screen(self, player_id: str, now: float) -> QuizScreen:
         return player_screen(self, player_id, now)
 
-    def host_screen(self, now: float) -> Json:
+    def host_screen(self, now: float) -> QuizScreen:
         return host_screen(self, now)
 
     def open_question_for(self, player_id: str, now: float) -> QuestionShown | None:

@@ -56,6 +56,7 @@ from quizkiosk.protocol import (
     Kicked,
     Leaderboard,
     Lobby,
+    ModeSummary,
     OnePlayer,
     PausedMsg,
     PlayerJoined,
@@ -63,12 +64,14 @@ from quizkiosk.protocol import (
     PlayerStatus,
     Podium,
     QuestionShown,
+    QuizScreen,
     Rank,
     Result,
     ResumedMsg,
     Reveal,
     Send,
     ServerMessage,
+    StandingEntry,
 )
 
 if TYPE_CHECKING:
@@ -240,7 +243,7 @@ def result_message(result: PlayerResult, players: int) -> Result:
     )
 
 
-def standing_json(standing: Standing) -> Json:
+def standing_json(standing: Standing) -> StandingEntry:
     return {
         "rank": standing.rank,
         "name": standing.name,
@@ -261,7 +264,7 @@ def rank_message(standing: Standing, players: int) -> Rank:
 # ---- screens for (re)connecting clients ------------------------------------------------------
 
 
-def summary(game: QuizGame) -> Json:
+def summary(game: QuizGame) -> ModeSummary:
     """The mode's part of the `game` object (the live layer adds id, pin and title)."""
     return {
         "mode": game.mode,
@@ -272,7 +275,7 @@ def summary(game: QuizGame) -> Json:
     }
 
 
-def player_screen(game: QuizGame, player_id: str, now: float) -> Json:
+def player_screen(game: QuizGame, player_id: str, now: float) -> QuizScreen:
     if game.phase == Phase.LOBBY:
         # Nobody has scored before the first question, so everyone shares rank 1 (as
         # rank_players ranks equal scores): no ranking of the room for each welcome,
@@ -286,7 +289,7 @@ def player_screen(game: QuizGame, player_id: str, now: float) -> Json:
         }
     standings = game.public_standings()
     me = game.public_standing_of(player_id) if player_id else None
-    screen: Json = {
+    screen: QuizScreen = {
         "phase": game.phase.value,
         "score": me.score if me else 0,
         "rank": me.rank if me else None,
@@ -310,7 +313,7 @@ def player_screen(game: QuizGame, player_id: str, now: float) -> Json:
     return screen
 
 
-def host_screen(game: QuizGame, now: float) -> Json:
+def host_screen(game: QuizGame, now: float) -> QuizScreen:
     screen = player_screen(game, "", now)
     if game.phase in (Phase.QUESTION, Phase.REVEAL):
         # The projector shows the question's texts under the reveal, too.

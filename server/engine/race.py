@@ -72,9 +72,9 @@ from quizkiosk.protocol import (
     HOSTS,
     PLAYERS,
     AttemptResult,
-    Json,
     Kicked,
     Lobby,
+    ModeSummary,
     OnePlayer,
     PausedMsg,
     PlayerJoined,
@@ -83,10 +83,12 @@ from quizkiosk.protocol import (
     RaceFinished,
     RaceOver,
     RaceRank,
+    RaceScreen,
     RaceStep,
     RaceTrack,
     ResumedMsg,
     Send,
+    TeamEntry,
 )
 
 TRACK_EVERY = 0.5  # seconds between track updates to the projector, at most
@@ -480,19 +482,19 @@ class RaceGame:
     def placings(self, now: float) -> list[Placing]:
         return race_present.placings(self, now)
 
-    def team_standings(self, now: float) -> list[Json]:
+    def team_standings(self, now: float) -> list[TeamEntry]:
         return race_present.team_standings(self, now)
 
     def track(self, now: float) -> RaceTrack:
         return race_present.track(self, now)
 
-    def summary(self) -> Json:
+    def summary(self) -> ModeSummary:
         return race_present.summary(self)
 
-    def player_screen(self, player_id: str, now: float) -> Json:
+    def player_screen(self, player_id: str, now: float) -> RaceScreen:
         return race_present.player_screen(self, player_id, now)
 
-    def host_screen(self, now: float) -> Json:
+    def host_screen(self, now: float) -> RaceScreen:
         return race_present.host_screen(self, now)
 
     def _step_message(self, plan: RaceStepPlan, runner: Runner, now: float) -> RaceStep:

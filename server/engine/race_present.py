@@ -12,7 +12,17 @@ from typing import TYPE_CHECKING
 from quizkiosk.engine.game import PODIUM_SIZE
 from quizkiosk.engine.race_model import Placing, RacePhase, RaceStepPlan, Runner
 from quizkiosk.engine.views import public_question, texts
-from quizkiosk.protocol import Json, RaceFinished, RaceRank, RaceStep, RaceTrack
+from quizkiosk.protocol import (
+    HardestStep,
+    ModeSummary,
+    PlacingEntry,
+    RaceFinished,
+    RaceRank,
+    RaceScreen,
+    RaceStep,
+    RaceTrack,
+    TeamEntry,
+)
 
 if TYPE_CHECKING:
     from quizkiosk.engine.race import RaceGame
@@ -104,7 +114,7 @@ def placings(game: RaceGame, now: float) -> list[Placing]:
     return placings
 
 
-def team_standings(game: RaceGame, now: float) -> list[Json]:
+def team_standings(game: RaceGame, now: float) -> list[TeamEntry]:
     """Teams by: all members finished (by the last one's time), then mean steps done.
 
     A member who left on purpose still counts with the steps they had done (a kicked
@@ -142,7 +152,7 @@ def track(game: RaceGame, now: float) -> RaceTrack:
     for runner in game.runners.values():
         histogram[runner.step] += 1
     finishers = sorted((p for p in ranked if p.finished), key=lambda p: (p.time_ms or 0, p.rank))
-    hardest = None
+    hardest: HardestStep | None = None
     if game.wrong_first:
         index = max(game.wrong_first, key=lambda i: (game.wrong_first[i], -i))
         plan = game.steps[index]
@@ -167,7 +177,7 @@ def track(game: RaceGame, now: float) -> RaceTrack:
     )
 
 
-def summary(game: RaceGame) -> Json:
+def summary(game: RaceGame) -> ModeSummary:
     return {
         "mode": game.mode,
         "total": len(game.steps),
@@ -182,8 +192,8 @@ def summary(game: RaceGame) -> Json:
     }
 
 
-def player_screen(game: RaceGame, player_id: str, now: float) -> Json:
-    screen: Json = {
+def player_screen(game: RaceGame, player_id: str, now: float) -> RaceScreen:
+    screen: RaceScreen = {
         "phase": game.phase.value,
         "players": game.player_count,
         "remaining_ms": round(game.remaining(now) * 1000),
@@ -212,8 +222,8 @@ def player_screen(game: RaceGame, player_id: str, now: float) -> Json:
     return screen
 
 
-def host_screen(game: RaceGame, now: float) -> Json:
-    screen: Json = {
+def host_screen(game: RaceGame, now: float) -> RaceScreen:
+    screen: RaceScreen = {
         "phase": game.phase.value,
         "players": game.player_count,
         "remaining_ms": round(game.remaining(now) * 1000),
@@ -232,7 +242,7 @@ def host_screen(game: RaceGame, now: float) -> Json:
     return screen
 
 
-def placing_json(placing: Placing) -> Json:
+def placing_json(placing: Placing) -> PlacingEntry:
     return {
         "id": placing.player_id,
         "name": placing.name,

@@ -54,8 +54,8 @@ from quizkiosk.live.hub import Hub
 from quizkiosk.protocol import (
     PROTOCOL_VERSION,
     ErrorMsg,
+    GameSummary,
     HostWelcome,
-    Json,
     OnePlayer,
     Send,
     ServerMessage,
@@ -343,7 +343,7 @@ class GameActor:
     def player_count(self) -> int:
         return self.game.player_count
 
-    def summary(self) -> Json:
+    def summary(self) -> GameSummary:
         return {
             "id": self.info.game_id,
             "pin": self.info.pin,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -294,7 +295,10 @@ class LiveGame(Protocol):
     @property
     def player_count(self) -> int: ...
 
-    def summary(self) -> MessageJson: ...
+    def summary(self) -> Mapping[str, object]:
+        """The `game` object (a local game's `GameSummary`; of a game another worker
+        runs, what the archive knows: id, pin, title and total)."""
+        ...
 
     async def act(self, command: Command, at: float | None = None) -> None: ...
 
