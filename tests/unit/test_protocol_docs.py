@@ -6,11 +6,14 @@ close codes from its `CLOSE_*` constants and any number a socket is closed with,
 from `PhaseName`, and error codes from every place that refuses something on a socket
 (`CommandRefused`, `JoinRefused`, `ProtocolError`, `ErrorMsg`, `error_message`,
 `send_error`, and error dicts relayed between workers), found by walking the source.
+The objects nested in server messages are the TypedDicts of `quizkiosk.protocol`:
+every key of each must be named in the doc, and no message field may be untyped JSON.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 import typing
 from collections.abc import Iterator
@@ -257,6 +260,31 @@ def phases() -> set[str]:
     return set(typing.get_args(protocol.PhaseName))
 
 
+def nested_objects() -> dict[str, type]:
+    """Every TypedDict defined in quizkiosk.protocol: the shapes of nested objects."""
+    return {
+        name: value
+        for name, value in vars(protocol).items()
+        if isinstance(value, type)
+        and typing.is_typeddict(value)
+        and value.__module__ == protocol.__name__
+    }
+
+
+def nested_keys() -> list[tuple[str, str]]:
+    """(shape, key) for every key of every nested object, inherited keys included."""
+    return sorted(
+        (name, key)
+        for name, shape in nested_objects().items()
+        for key in typing.get_type_hints(shape)
+    )
+
+
+def holds_untyped_json(hint: object) -> bool:
+    """Whether a type is, or is built from, the catch-all `Json` (dict[str, object])."""
+    return hint == protocol.Json or any(holds_untyped_json(arg) for arg in typing.get_args(hint))
+
+
 # ---- reading the doc ----------------------------------------------------------------------
 
 TEXT = DOC.read_text(encoding="utf-8")
@@ -287,6 +315,11 @@ def documented_close_codes() -> set[int]:
     return {int(cell) for cell in table_rows("| code | meaning |")}
 
 
+def documented_names() -> set[str]:
+    """Every name the doc quotes: `key` in the prose, "key" in the JSON examples."""
+    return set(re.findall(r'[`"]([a-z_]+)[`"]', TEXT))
+
+
 def documented_phases() -> set[str]:
     """The list after "Every command may carry `phase` (one of"."""
     listed = re.search(r"Every command may carry `phase` \(one of ([^;)]*)", TEXT)
@@ -306,6 +339,10 @@ def test_the_code_is_read_as_expected() -> None:
     )
     assert {1000, 1011, 4000, 4012} <= close_codes()
     assert "race" in phases()
+    assert {"StandingEntry", "PlacingEntry", "TeamEntry", "RaceCase", "GameSummary"} <= set(
+        nested_objects()
+    )
+    assert ("GameSummary", "settings") in nested_keys()  # inherited keys count too
 
 
 @pytest.mark.parametrize("kind", sorted(client_types()))
@@ -331,6 +368,23 @@ def test_every_close_code_is_in_the_table_of_close_codes(code: int) -> None:
 @pytest.mark.parametrize("phase", sorted(phases()))
 def test_every_phase_a_command_may_name_is_listed(phase: str) -> None:
     assert phase in documented_phases(), f"phase `{phase}` missing from the Commands section"
+
+
+@pytest.mark.parametrize(("shape", "key"), nested_keys())
+def test_every_key_of_every_nested_object_is_documented(shape: str, key: str) -> None:
+    # docs/protocol.md documents both modes' messages, so race objects are there too.
+    assert key in documented_names(), f"`{key}` of {shape} missing from docs/protocol.md"
+
+
+@pytest.mark.parametrize(
+    "message", sorted(subclasses(protocol.ServerMessage), key=lambda m: m.TYPE)
+)
+def test_no_field_of_a_server_message_is_untyped_json(
+    message: type[protocol.ServerMessage],
+) -> None:
+    hints = typing.get_type_hints(message)
+    untyped = [f.name for f in dataclasses.fields(message) if holds_untyped_json(hints[f.name])]
+    assert not untyped, f"{message.TYPE}: {untyped} typed Json, not a TypedDict of protocol.py"
 
 
 def test_the_doc_names_no_message_the_server_does_not_know() -> None:
