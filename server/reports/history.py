@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from quizkiosk.archive.records import SessionTotal
 from quizkiosk.banks.drawn import source_question
+from quizkiosk.reports.percent import percent
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +29,11 @@ class TopicPoint:
 
     @property
     def accuracy(self) -> float:
-        return 100.0 * self.right / self.answered if self.answered else 0.0
+        return percent(self.right, self.answered) or 0.0
 
     @property
     def accuracy_so_far(self) -> float:
-        return 100.0 * self.right_so_far / self.answered_so_far if self.answered_so_far else 0.0
+        return percent(self.right_so_far, self.answered_so_far) or 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class SessionPoint:
 
     @property
     def accuracy(self) -> float:
-        return 100.0 * self.right / self.answered if self.answered else 0.0
+        return percent(self.right, self.answered) or 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from quizkiosk.archive.records import AttemptRecord, GameResults
+from quizkiosk.reports.percent import percent
 from quizkiosk.reports.session import QuestionReport
 
 
@@ -102,7 +103,7 @@ def race_report(results: GameResults, questions: Iterable[QuestionReport]) -> Ra
                 text=q.text,
                 racers=len(done),
                 first_try_right=right,
-                percent_first_try=100.0 * right / len(done) if done else None,
+                percent_first_try=percent(right, len(done)),
                 attempts=sum(s.attempts for s in done),
                 solved=len(solved_times),
                 mean_time_ms=sum(solved_times) / len(solved_times) if solved_times else None,

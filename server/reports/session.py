@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from quizkiosk.archive.records import AnswerRecord, GameResults
 from quizkiosk.banks.model import AnyQuestion, Bank, MultiSelect, Ordering, Poll, SingleChoice
 from quizkiosk.reports.analysis import ItemStatistics, internal_consistency, item_statistics
+from quizkiosk.reports.percent import percent
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +145,7 @@ def session_report(results: GameResults, bank: Bank | None) -> SessionReport:
                 tags=tuple(question.tags) if question else (),
                 answered=len(answers),
                 correct=correct,
-                percent_correct=100.0 * correct / len(scored) if scored else None,
+                percent_correct=percent(correct, len(scored)),
                 mean_response_ms=(
                     sum(a.response_ms for a in answers) / len(answers) if answers else None
                 ),
@@ -175,7 +176,7 @@ def session_report(results: GameResults, bank: Bank | None) -> SessionReport:
                 score=standing.score if standing else sum(a.points for a in mine),
                 answered=len(mine),
                 correct=right,
-                accuracy=100.0 * right / len(scored_mine) if scored_mine else None,
+                accuracy=percent(right, len(scored_mine)),
                 answers=tuple(
                     AnswerLine(
                         a.question_index,

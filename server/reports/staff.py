@@ -27,6 +27,7 @@ from quizkiosk.archive.topic_totals import (
 )
 from quizkiosk.banks.drawn import QUALIFIER, source_question
 from quizkiosk.banks.model import Bank
+from quizkiosk.reports.percent import percent
 
 REFRESHER_THRESHOLD = 70.0  # percent: below this on a topic, a refresher is due
 MIN_ANSWERS_FOR_A_TOPIC = 3  # fewer answers say too little about a person's topic
@@ -40,7 +41,7 @@ class TopicScore:
 
     @property
     def accuracy(self) -> float:
-        return 100.0 * self.right / self.answered if self.answered else 0.0
+        return percent(self.right, self.answered) or 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +149,7 @@ def staff_record(
         departments=tuple(sorted({t.department for t in mine if t.department})),
         answered=answered,
         right=right,
-        accuracy=100.0 * right / answered if answered else None,
+        accuracy=percent(right, answered),
         topics=tuple(scores),
         last_seen=max((t.last_seen for t in mine), default=None),
         name=name,
